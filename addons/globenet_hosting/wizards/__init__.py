@@ -1,0 +1,3 @@
+from . import hosting_subscription_close
+from . import hosting_subscription_preview
+from . import hosting_subscription_preview_line
