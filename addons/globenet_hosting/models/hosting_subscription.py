@@ -599,9 +599,15 @@ class HostingSubscription(models.Model):
         }
 
     def _must_post(self):
+        """Whether this subscription's invoices are posted when created.
+
+        Vendor bills of recurring expenses stay drafts unless the subscription
+        asks otherwise: the company setting is about customer invoices."""
         self.ensure_one()
         if self.invoice_policy == "company":
-            return self.company_id.hosting_invoice_post
+            return (
+                self.subscription_type == "sale" and self.company_id.hosting_invoice_post
+            )
         return self.invoice_policy == "posted"
 
     def _invoice_periods(self, date_ref, ahead=False, isolate=True):

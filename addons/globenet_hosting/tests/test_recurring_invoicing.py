@@ -2,6 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import Form, tagged
 
 from .common import HostingCommon
@@ -143,3 +144,38 @@ class TestRecurringInvoicing(HostingCommon):
         expected_total = self.tax_sale_a.compute_all(12.0)["total_included"]
         self.assertAlmostEqual(lines[0].amount_total, expected_total)
         self.assertEqual(sub.next_period_start, date(2025, 12, 1))
+
+
+@tagged("post_install", "-at_install")
+class TestRecurringExpenses(HostingCommon):
+    """Fixed monthly costs run on the same engine and produce vendor bills."""
+
+    def test_supplier_subscription_makes_draft_vendor_bills(self):
+        self.env.company.hosting_invoice_post = True  # about customer invoices only
+        colocation = self._create_product(
+            name="Colocation", type="service", standard_price=350.0, lst_price=0.0
+        )
+        datacenter = self.env["res.partner"].create({"name": "Datacenter SA"})
+        sub = self.Subscription.create(
+            {
+                "subscription_type": "purchase",
+                "partner_id": datacenter.id,
+                "payment_method": "transfer",
+                "date_start": date(2026, 1, 1),
+                "line_ids": [Command.create({"product_id": colocation.id})],
+            }
+        )
+        self.assertTrue(sub.name.startswith("SUP/"))
+        self.assertEqual(sub.line_ids.price_unit, 350.0)
+        self.assertEqual(sub.line_ids.tax_ids, self.tax_purchase_a)
+        sub.action_activate()
+        with freeze_time("2026-02-02"):
+            self._run_cron()
+        bills = self._invoices(sub)
+        self.assertEqual(len(bills), 2)
+        self.assertEqual(set(bills.mapped("move_type")), {"in_invoice"})
+        self.assertEqual(set(bills.mapped("state")), {"draft"})
+        self.assertEqual(bills.journal_id.type, "purchase")
+        self.assertEqual(bills.partner_id, datacenter)
+        self.assertEqual(bills.mapped("amount_untaxed"), [350.0, 350.0])
+        self.assertFalse(any(bills.mapped("hosting_send_pending")))
