@@ -134,3 +134,15 @@ class TestSubscriptionLifecycle(HostingCommon):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             with self.cr.savepoint():
                 self._create_sub(date_end=date(2025, 1, 1))
+
+    def test_french_translation(self):
+        """The users are French: labels and messages come in French."""
+        self.env["ir.module.module"]._load_module_terms(
+            ["globenet_hosting"], ["fr_FR"], overwrite=True
+        )
+        Subscription = self.Subscription.with_context(lang="fr_FR")
+        selection = dict(Subscription.fields_get(["payment_method"])["payment_method"]["selection"])
+        self.assertEqual(selection["sepa_dd"], "Prélèvement SEPA")
+        sub = self._create_sub().with_context(lang="fr_FR")
+        with self.assertRaisesRegex(UserError, "Seuls les abonnements actifs"):
+            sub.action_suspend()
