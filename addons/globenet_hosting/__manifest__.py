@@ -25,5 +25,4 @@
     ],
     "demo": ["demo/hosting_subscription_demo.xml"],
     "installable": True,
-    "application": False,
 }

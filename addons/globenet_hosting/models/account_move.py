@@ -11,7 +11,6 @@ class AccountMove(models.Model):
 
     hosting_subscription_id = fields.Many2one(
         comodel_name="hosting.subscription",
-        string="Hosting Subscription",
         readonly=True,
         copy=False,
         index="btree_not_null",
@@ -38,7 +37,7 @@ class AccountMove(models.Model):
         """One live invoice per subscription period, guaranteed by the database,
         whatever runs the invoicing (two workers, a retry, a manual click).
         A cancelled invoice frees its period."""
-        super().init()
+        res = super().init()
         self.env.cr.execute(
             SQL(
                 "CREATE UNIQUE INDEX IF NOT EXISTS account_move_hosting_period_uniq "
@@ -46,3 +45,4 @@ class AccountMove(models.Model):
                 "WHERE hosting_subscription_id IS NOT NULL AND state != 'cancel'"
             )
         )
+        return res

@@ -7,7 +7,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 from psycopg2 import OperationalError
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
 
@@ -38,7 +38,7 @@ class HostingSubscription(models.Model):
         required=True,
         readonly=True,
         copy=False,
-        default=lambda self: _("New"),
+        default=lambda self: self.env._("New"),
     )
     subscription_type = fields.Selection(
         selection=[("sale", "Customer"), ("purchase", "Supplier")],
@@ -58,7 +58,6 @@ class HostingSubscription(models.Model):
     )
     reseller_id = fields.Many2one(
         comodel_name="res.partner",
-        string="Reseller",
         tracking=True,
         check_company=True,
         index=True,
@@ -219,7 +218,10 @@ class HostingSubscription(models.Model):
             sub.invoice_partner_id = sub.reseller_id or sub.partner_id
 
     @api.depends(
-        "next_period_start", "invoicing_mode", "recurring_rule_type", "recurring_interval"
+        "next_period_start",
+        "invoicing_mode",
+        "recurring_rule_type",
+        "recurring_interval",
     )
     def _compute_next_invoice_date(self):
         for sub in self:
@@ -257,19 +259,23 @@ class HostingSubscription(models.Model):
         for sub in self:
             if sub.reseller_id and sub.reseller_id == sub.partner_id:
                 raise ValidationError(
-                    _("A customer cannot be their own reseller (%s).", sub.name)
+                    self.env._(
+                        "A customer cannot be their own reseller (%s).", sub.name
+                    )
                 )
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("name", _("New")) == _("New"):
+            if vals.get("name", self.env._("New")) == self.env._("New"):
                 code = (
                     "hosting.subscription.purchase"
                     if vals.get("subscription_type") == "purchase"
                     else "hosting.subscription"
                 )
-                vals["name"] = self.env["ir.sequence"].next_by_code(code) or _("New")
+                vals["name"] = self.env["ir.sequence"].next_by_code(code) or self.env._(
+                    "New"
+                )
         return super().create(vals_list)
 
     # ------------------------------------------------------------------
@@ -352,10 +358,14 @@ class HostingSubscription(models.Model):
     def action_activate(self):
         for sub in self:
             if sub.state != "draft":
-                raise UserError(_("Only draft subscriptions can be activated."))
+                raise UserError(
+                    self.env._("Only draft subscriptions can be activated.")
+                )
             if not sub.line_ids:
                 raise UserError(
-                    _("Subscription %s has no line: nothing to invoice.", sub.name)
+                    self.env._(
+                        "Subscription %s has no line: nothing to invoice.", sub.name
+                    )
                 )
         for sub in self:
             sub.write(
@@ -368,7 +378,7 @@ class HostingSubscription(models.Model):
 
     def action_suspend(self):
         if self.filtered(lambda s: s.state != "active"):
-            raise UserError(_("Only active subscriptions can be suspended."))
+            raise UserError(self.env._("Only active subscriptions can be suspended."))
         self.write(
             {"state": "suspended", "suspended_date": fields.Date.context_today(self)}
         )
@@ -378,7 +388,7 @@ class HostingSubscription(models.Model):
         """Resume invoicing. Periods that lay wholly inside the suspension are
         not invoiced; a period that overlaps it is invoiced in full."""
         if self.filtered(lambda s: s.state != "suspended"):
-            raise UserError(_("Only suspended subscriptions can be resumed."))
+            raise UserError(self.env._("Only suspended subscriptions can be resumed."))
         today = fields.Date.context_today(self)
         for sub in self:
             start = sub.next_period_start
@@ -396,7 +406,7 @@ class HostingSubscription(models.Model):
             )
             if skipped:
                 sub.message_post(
-                    body=_(
+                    body=self.env._(
                         "%(count)s period(s) that lay wholly inside the suspension "
                         "are not invoiced.",
                         count=skipped,
@@ -407,7 +417,7 @@ class HostingSubscription(models.Model):
     def action_close_wizard(self):
         return {
             "type": "ir.actions.act_window",
-            "name": _("Close Subscription"),
+            "name": self.env._("Close Subscription"),
             "res_model": "hosting.subscription.close",
             "view_mode": "form",
             "target": "new",
@@ -418,10 +428,15 @@ class HostingSubscription(models.Model):
         """Stop invoicing after the period containing ``date_end``."""
         for sub in self:
             if sub.state == "closed":
-                raise UserError(_("Subscription %s is already closed.", sub.name))
+                raise UserError(
+                    self.env._("Subscription %s is already closed.", sub.name)
+                )
             if date_end < sub.date_start:
                 raise UserError(
-                    _("The closing date cannot be before the start date of %s.", sub.name)
+                    self.env._(
+                        "The closing date cannot be before the start date of %s.",
+                        sub.name,
+                    )
                 )
             vals = {"date_end": date_end, "close_reason": reason}
             if (
@@ -432,7 +447,7 @@ class HostingSubscription(models.Model):
                 vals["state"] = "closed"
             sub.write(vals)
             sub.message_post(
-                body=_(
+                body=self.env._(
                     "Closed on %(date)s: %(reason)s",
                     date=format_date(self.env, date_end),
                     reason=reason,
@@ -444,11 +459,11 @@ class HostingSubscription(models.Model):
         self.check_access("write")
         self.env["account.move"].check_access("create")
         if self.filtered(lambda s: s.state != "active"):
-            raise UserError(_("Only active subscriptions can be invoiced."))
+            raise UserError(self.env._("Only active subscriptions can be invoiced."))
         today = fields.Date.context_today(self)
         moves = self._invoice_periods(today, ahead=True, isolate=False)
         if not moves:
-            raise UserError(_("There is no period left to invoice."))
+            raise UserError(self.env._("There is no period left to invoice."))
         return self._action_view_moves(moves)
 
     def action_view_invoices(self):
@@ -476,7 +491,7 @@ class HostingSubscription(models.Model):
         preview.action_compute()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Invoicing Preview"),
+            "name": self.env._("Invoicing Preview"),
             "res_model": "hosting.subscription.preview",
             "res_id": preview.id,
             "view_mode": "form",
@@ -552,7 +567,7 @@ class HostingSubscription(models.Model):
         start, end, invoice_date = period
         if not journal:
             raise UserError(
-                _(
+                self.env._(
                     "No %(type)s journal in company %(company)s.",
                     type=self.subscription_type,
                     company=self.company_id.name,
@@ -560,10 +575,9 @@ class HostingSubscription(models.Model):
             )
         partner = self.invoice_partner_id
         lang = partner.lang or self.env.user.lang
-        dates = "{}–{}".format(
-            format_date(self.env, start, lang_code=lang),
-            format_date(self.env, end, lang_code=lang),
-        )
+        date_from = format_date(self.env, start, lang_code=lang)
+        date_to = format_date(self.env, end, lang_code=lang)
+        dates = f"{date_from}–{date_to}"
         lines = []
         for line in self.line_ids:
             label = line.name or line.product_id.display_name
@@ -594,7 +608,8 @@ class HostingSubscription(models.Model):
             "hosting_period_start": start,
             "hosting_period_end": end,
             "hosting_payment_method": self.payment_method,
-            "hosting_send_pending": self._must_post() and self.subscription_type == "sale",
+            "hosting_send_pending": self._must_post()
+            and self.subscription_type == "sale",
             "invoice_line_ids": lines,
         }
 
@@ -606,7 +621,8 @@ class HostingSubscription(models.Model):
         self.ensure_one()
         if self.invoice_policy == "company":
             return (
-                self.subscription_type == "sale" and self.company_id.hosting_invoice_post
+                self.subscription_type == "sale"
+                and self.company_id.hosting_invoice_post
             )
         return self.invoice_policy == "posted"
 
@@ -727,7 +743,7 @@ class HostingSubscription(models.Model):
                 raise
             except Exception as error:  # noqa: BLE001 - flagged on the record
                 move.hosting_send_pending = False
-                errors[move.hosting_subscription_id] = _(
+                errors[move.hosting_subscription_id] = self.env._(
                     "Invoice %(move)s left as draft, posting failed: %(error)s",
                     move=move.display_name,
                     error=error,
@@ -736,7 +752,7 @@ class HostingSubscription(models.Model):
     def _flag_errors(self, errors, date_ref):
         for sub, message in errors.items():
             sub.write({"invoicing_error": message, "invoicing_error_date": date_ref})
-            sub.message_post(body=_("Recurring invoicing failed: %s", message))
+            sub.message_post(body=self.env._("Recurring invoicing failed: %s", message))
             _logger.warning("Hosting invoicing failed for %s: %s", sub.name, message)
 
     @api.model

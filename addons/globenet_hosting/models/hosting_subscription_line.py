@@ -1,6 +1,6 @@
 # Copyright 2026 Globenet
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 
 class HostingSubscriptionLine(models.Model):
@@ -85,12 +85,16 @@ class HostingSubscriptionLine(models.Model):
                 taxes = line.product_id.supplier_taxes_id
             else:
                 taxes = line.product_id.taxes_id
-            line.tax_ids = taxes.filtered(lambda t, c=line.company_id: t.company_id == c)
+            line.tax_ids = taxes.filtered(
+                lambda t, c=line.company_id: t.company_id == c
+            )
 
     @api.depends("quantity", "price_unit")
     def _compute_price_subtotal(self):
         for line in self:
-            line.price_subtotal = line.currency_id.round(line.quantity * line.price_unit)
+            line.price_subtotal = line.currency_id.round(
+                line.quantity * line.price_unit
+            )
 
     def write(self, vals):
         if "price_unit" not in vals and "quantity" not in vals:
@@ -100,7 +104,7 @@ class HostingSubscriptionLine(models.Model):
         for line in self:
             if old[line] != (line.quantity, line.price_unit):
                 line.subscription_id.message_post(
-                    body=_(
+                    body=self.env._(
                         "%(line)s: %(old_qty)s × %(old_price)s → "
                         "%(new_qty)s × %(new_price)s, from the next period.",
                         line=line.name,

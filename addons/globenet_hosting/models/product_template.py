@@ -15,7 +15,6 @@ class ProductTemplate(models.Model):
 
     hosting_service_type = fields.Selection(
         selection=SERVICE_TYPES,
-        string="Hosting Service Type",
         help="Kind of hosting service this product stands for. Leave empty for "
         "products that are not hosting services.",
     )

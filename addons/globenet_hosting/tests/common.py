@@ -52,4 +52,6 @@ class HostingCommon(AccountTestInvoicingCommon):
         )
 
     def _periods(self, sub):
-        return [(m.hosting_period_start, m.hosting_period_end) for m in self._invoices(sub)]
+        return [
+            (m.hosting_period_start, m.hosting_period_end) for m in self._invoices(sub)
+        ]

@@ -22,7 +22,9 @@ class TestHostingAccess(HostingCommon):
             login="hosting_treasurer",
             groups="base.group_user,globenet_hosting.group_globenet_hosting_manager",
         )
-        cls.employee = new_test_user(cls.env, login="plain_employee", groups="base.group_user")
+        cls.employee = new_test_user(
+            cls.env, login="plain_employee", groups="base.group_user"
+        )
 
     def test_user_reads_but_cannot_change(self):
         sub = self.sub.with_user(self.user)
@@ -33,7 +35,9 @@ class TestHostingAccess(HostingCommon):
         with self.assertRaises(AccessError):
             sub.action_activate()
         with self.assertRaises(AccessError):
-            self.Subscription.with_user(self.user).create({"partner_id": self.member.id})
+            self.Subscription.with_user(self.user).create(
+                {"partner_id": self.member.id}
+            )
         with self.assertRaises(AccessError):
             sub.line_ids.write({"price_unit": 1.0})
 

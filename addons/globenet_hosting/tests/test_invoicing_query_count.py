@@ -19,14 +19,19 @@ class TestInvoicingQueryCount(HostingCommon):
 
     def _make_subs(self, count):
         partners = self.env["res.partner"].create(
-            [{"name": f"Member {i}", "email": f"m{i}@example.org"} for i in range(count)]
+            [
+                {"name": f"Member {i}", "email": f"m{i}@example.org"}
+                for i in range(count)
+            ]
         )
         subs = self.Subscription.create(
             [
                 {
                     "partner_id": partner.id,
                     "date_start": date(2026, 1, 1),
-                    "line_ids": [Command.create({"product_id": self.product_hosting.id})],
+                    "line_ids": [
+                        Command.create({"product_id": self.product_hosting.id})
+                    ],
                 }
                 for partner in partners
             ]

@@ -54,7 +54,9 @@ class TestInvoicingRobustness(HostingCommon):
         invoice.button_cancel()
         sub.next_period_start = date(2026, 1, 1)
         sub._invoice_periods(date(2026, 1, 1))
-        self.assertEqual(len(self._invoices(sub).filtered(lambda m: m.state != "cancel")), 1)
+        self.assertEqual(
+            len(self._invoices(sub).filtered(lambda m: m.state != "cancel")), 1
+        )
 
     def test_failing_subscription_is_isolated_and_flagged(self):
         bad_account = self.copy_account(self.company_data["default_account_revenue"])
@@ -73,10 +75,17 @@ class TestInvoicingRobustness(HostingCommon):
             self.assertFalse(self._invoices(bad))
             self.assertIn("deprecated", bad.invoicing_error)
             self.assertEqual(bad.invoicing_error_date, date(2026, 1, 2))
-            self.assertIn(bad, self.Subscription.search([("invoicing_error", "!=", False)]))
+            self.assertIn(
+                bad, self.Subscription.search([("invoicing_error", "!=", False)])
+            )
             self.assertIn("Recurring invoicing failed", bad.message_ids[0].body)
             # flagged today: the scheduler's next call today leaves it alone
-            self.assertNotIn(bad, self.Subscription.search(self.Subscription._get_due_domain(date(2026, 1, 2))))
+            self.assertNotIn(
+                bad,
+                self.Subscription.search(
+                    self.Subscription._get_due_domain(date(2026, 1, 2))
+                ),
+            )
         bad_account.deprecated = False
         with freeze_time("2026-01-03"):
             self._run_cron()
@@ -103,14 +112,20 @@ class TestInvoicingRobustness(HostingCommon):
                 {
                     "partner_id": self.member.id,
                     "date_start": date(2026, 1, 1),
-                    "line_ids": [Command.create({"product_id": self.product_hosting.id})],
+                    "line_ids": [
+                        Command.create({"product_id": self.product_hosting.id})
+                    ],
                 }
                 for _i in range(5)
             ]
         )
         subs.action_activate()
         progress = self.env["ir.cron.progress"].create(
-            {"cron_id": self.env.ref("globenet_hosting.ir_cron_hosting_subscription_invoice").id}
+            {
+                "cron_id": self.env.ref(
+                    "globenet_hosting.ir_cron_hosting_subscription_invoice"
+                ).id
+            }
         )
         Sub = self.Subscription.with_context(ir_cron_progress_id=progress.id)
         with freeze_time("2026-01-02"):
@@ -119,7 +134,9 @@ class TestInvoicingRobustness(HostingCommon):
             Sub._cron_invoice_due(batch_size=2)
             Sub._cron_invoice_due(batch_size=2)
             self.assertEqual((progress.done, progress.remaining), (1, 0))
-        moves = self.env["account.move"].search([("hosting_subscription_id", "in", subs.ids)])
+        moves = self.env["account.move"].search(
+            [("hosting_subscription_id", "in", subs.ids)]
+        )
         self.assertEqual(moves.hosting_subscription_id, subs)
         self.assertEqual(len(moves), 5)
 
@@ -139,7 +156,9 @@ class TestInvoicingRobustness(HostingCommon):
                 "partner_id": self.member.id,
                 "company_id": company_2.id,
                 "date_start": date(2026, 1, 1),
-                "line_ids": [Command.create({"product_id": product.id, "price_unit": 20.0})],
+                "line_ids": [
+                    Command.create({"product_id": product.id, "price_unit": 20.0})
+                ],
             }
         )
         (sub_1 | sub_2).action_activate()
@@ -156,8 +175,16 @@ class TestInvoicingRobustness(HostingCommon):
                 "login": "treasurer_c1",
                 "company_id": self.env.company.id,
                 "company_ids": [Command.set(self.env.company.ids)],
-                "groups_id": [Command.set(self.env.ref("globenet_hosting.group_globenet_hosting_manager").ids)],
+                "groups_id": [
+                    Command.set(
+                        self.env.ref(
+                            "globenet_hosting.group_globenet_hosting_manager"
+                        ).ids
+                    )
+                ],
             }
         )
-        visible = self.Subscription.with_user(user).search([("id", "in", (sub_1 | sub_2).ids)])
+        visible = self.Subscription.with_user(user).search(
+            [("id", "in", (sub_1 | sub_2).ids)]
+        )
         self.assertEqual(visible, sub_1)

@@ -26,14 +26,19 @@ class TestRecurringInvoicing(HostingCommon):
         self.assertEqual(invoice.amount_untaxed, 12.0)
         # taxes come from the product: the company's default sale tax
         self.assertEqual(invoice.invoice_line_ids.tax_ids, self.tax_sale_a)
-        self.assertEqual(invoice.invoice_line_ids.name, "Hosting — 01/01/2026–31/01/2026")
+        self.assertEqual(
+            invoice.invoice_line_ids.name, "Hosting — 01/01/2026–31/01/2026"
+        )
         self.assertEqual(sub.next_period_start, date(2026, 2, 1))
         self.assertEqual(sub.next_invoice_date, date(2026, 2, 1))
         self.assertEqual(sub.invoice_count, 1)
 
     def test_recurrences(self):
         cases = [
-            ({"recurring_rule_type": "monthly", "recurring_interval": 2}, date(2026, 2, 28)),
+            (
+                {"recurring_rule_type": "monthly", "recurring_interval": 2},
+                date(2026, 2, 28),
+            ),
             ({"recurring_rule_type": "quarterly"}, date(2026, 3, 31)),
             ({"recurring_rule_type": "yearly"}, date(2026, 12, 31)),
         ]
@@ -44,7 +49,9 @@ class TestRecurringInvoicing(HostingCommon):
                 with freeze_time("2026-01-01"):
                     sub._invoice_periods(date(2026, 1, 1))
                 self.assertEqual(self._periods(sub), [(date(2026, 1, 1), period_end)])
-                self.assertEqual(sub.next_period_start, date.fromordinal(period_end.toordinal() + 1))
+                self.assertEqual(
+                    sub.next_period_start, date.fromordinal(period_end.toordinal() + 1)
+                )
 
     def test_month_end_start(self):
         """A subscription started on 31 January keeps whole months."""
@@ -53,7 +60,10 @@ class TestRecurringInvoicing(HostingCommon):
         sub._invoice_periods(date(2026, 3, 30))
         self.assertEqual(
             self._periods(sub),
-            [(date(2026, 1, 31), date(2026, 2, 27)), (date(2026, 2, 28), date(2026, 3, 30))],
+            [
+                (date(2026, 1, 31), date(2026, 2, 27)),
+                (date(2026, 2, 28), date(2026, 3, 30)),
+            ],
         )
         self.assertEqual(sub.next_period_start, date(2026, 3, 31))
 
@@ -80,12 +90,18 @@ class TestRecurringInvoicing(HostingCommon):
             invoices.mapped("hosting_period_start"),
             [date(2025, 10, 1), date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1)],
         )
-        self.assertEqual(invoices.ids, sorted(invoices.ids), "oldest period created first")
-        self.assertEqual(invoices.mapped("invoice_date"), invoices.mapped("hosting_period_start"))
+        self.assertEqual(
+            invoices.ids, sorted(invoices.ids), "oldest period created first"
+        )
+        self.assertEqual(
+            invoices.mapped("invoice_date"), invoices.mapped("hosting_period_start")
+        )
         self.assertEqual(sub.next_period_start, date(2026, 2, 1))
 
     def test_reseller_is_invoiced(self):
-        reseller = self.env["res.partner"].create({"name": "Presse Libre", "is_company": True})
+        reseller = self.env["res.partner"].create(
+            {"name": "Presse Libre", "is_company": True}
+        )
         newspaper = self.env["res.partner"].create({"name": "Le Petit Journal"})
         sub = self._create_sub(partner=newspaper, reseller_id=reseller.id)
         sub.action_activate()
@@ -118,7 +134,9 @@ class TestRecurringInvoicing(HostingCommon):
         self.Subscription._cron_send_invoices()
         self.assertFalse(invoice.hosting_send_pending)
         self.assertTrue(invoice.is_move_sent)
-        mail = self.env["mail.mail"].search([("model", "=", "account.move"), ("res_id", "=", invoice.id)])
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "account.move"), ("res_id", "=", invoice.id)]
+        )
         self.assertEqual(len(mail), 1)
         self.assertEqual(mail.state, "outgoing")
         self.assertIn(self.member, mail.recipient_ids)
@@ -139,7 +157,9 @@ class TestRecurringInvoicing(HostingCommon):
             preview.action_compute()
         self.assertFalse(self._invoices(sub))
         lines = preview.line_ids.filtered(lambda line: line.subscription_id == sub)
-        self.assertEqual(lines.mapped("period_start"), [date(2025, 12, 1), date(2026, 1, 1)])
+        self.assertEqual(
+            lines.mapped("period_start"), [date(2025, 12, 1), date(2026, 1, 1)]
+        )
         self.assertEqual(lines.mapped("amount_untaxed"), [12.0, 12.0])
         expected_total = self.tax_sale_a.compute_all(12.0)["total_included"]
         self.assertAlmostEqual(lines[0].amount_total, expected_total)

@@ -141,7 +141,9 @@ class TestSubscriptionLifecycle(HostingCommon):
             ["globenet_hosting"], ["fr_FR"], overwrite=True
         )
         Subscription = self.Subscription.with_context(lang="fr_FR")
-        selection = dict(Subscription.fields_get(["payment_method"])["payment_method"]["selection"])
+        selection = dict(
+            Subscription.fields_get(["payment_method"])["payment_method"]["selection"]
+        )
         self.assertEqual(selection["sepa_dd"], "Prélèvement SEPA")
         sub = self._create_sub().with_context(lang="fr_FR")
         with self.assertRaisesRegex(UserError, "Seuls les abonnements actifs"):
