@@ -5,11 +5,10 @@ from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
-from psycopg2 import OperationalError
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
+from psycopg2 import OperationalError
 
 from .product_template import SERVICE_TYPES
 
@@ -29,7 +28,7 @@ MAX_PERIODS_PER_CALL = 12
 class HostingSubscription(models.Model):
     _name = "hosting.subscription"
     _description = "Hosting Subscription"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "name desc, id desc"
     _check_company_auto = True
 
@@ -159,7 +158,7 @@ class HostingSubscription(models.Model):
         index=True,
     )
     suspended_date = fields.Date(copy=False, readonly=True)
-    close_reason = fields.Text(copy=False, tracking=True)
+    close_reason = fields.Text(copy=False, tracking=True, groups="base.group_user")
     invoice_policy = fields.Selection(
         selection=[
             ("company", "Company default"),
@@ -195,9 +194,14 @@ class HostingSubscription(models.Model):
         readonly=True,
     )
     invoice_count = fields.Integer(compute="_compute_invoice_count")
-    invoicing_error = fields.Text(copy=False, readonly=True)
-    invoicing_error_date = fields.Date(copy=False, readonly=True)
-    note = fields.Html()
+    invoicing_error = fields.Text(copy=False, readonly=True, groups="base.group_user")
+    in_error = fields.Boolean(
+        compute="_compute_in_error",
+        store=True,
+        help="The last invoicing of this subscription failed.",
+    )
+    invoicing_error_date = fields.Date(copy=False, readonly=True, groups="base.group_user")
+    note = fields.Html(groups="base.group_user")
 
     _sql_constraints = [
         (
@@ -242,6 +246,16 @@ class HostingSubscription(models.Model):
     def _compute_amount_untaxed(self):
         for sub in self:
             sub.amount_untaxed = sum(sub.line_ids.mapped("price_subtotal"))
+
+    @api.depends("invoicing_error")
+    def _compute_in_error(self):
+        for sub in self:
+            sub.in_error = bool(sub.invoicing_error)
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for sub in self:
+            sub.access_url = f"/my/subscriptions/{sub.id}"
 
     def _compute_invoice_count(self):
         counts = dict(

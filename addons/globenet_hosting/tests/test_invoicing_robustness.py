@@ -76,7 +76,7 @@ class TestInvoicingRobustness(HostingCommon):
             self.assertIn("deprecated", bad.invoicing_error)
             self.assertEqual(bad.invoicing_error_date, date(2026, 1, 2))
             self.assertIn(
-                bad, self.Subscription.search([("invoicing_error", "!=", False)])
+                bad, self.Subscription.search([("in_error", "=", True)])
             )
             self.assertIn("Recurring invoicing failed", bad.message_ids[0].body)
             # flagged today: the scheduler's next call today leaves it alone
