@@ -1,0 +1,67 @@
+# Copyright 2025 Globenet
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
+from odoo import http
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal, pager
+
+
+class NologPortal(CustomerPortal):
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "nolog_mailbox_count" in counters:
+            Mailbox = request.env["nolog.mailbox"]
+            values["nolog_mailbox_count"] = (
+                Mailbox.search_count([]) if Mailbox.has_access("read") else 0
+            )
+        return values
+
+    @http.route(
+        ["/my/mailboxes", "/my/mailboxes/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_nolog_mailboxes(self, page=1, **kw):
+        Mailbox = request.env["nolog.mailbox"]
+        if not Mailbox.has_access("read"):
+            return request.redirect("/my")
+        values = self._prepare_portal_layout_values()
+        count = Mailbox.search_count([])
+        portal_pager = pager(
+            url="/my/mailboxes", total=count, page=page, step=self._items_per_page
+        )
+        mailboxes = Mailbox.search(
+            [], limit=self._items_per_page, offset=portal_pager["offset"]
+        )
+        values.update(
+            {
+                # read through sudo only the records the search allowed
+                "mailboxes": mailboxes.sudo(),
+                "page_name": "nolog_mailbox",
+                "pager": portal_pager,
+                "default_url": "/my/mailboxes",
+            }
+        )
+        return request.render("globenet_nolog.portal_my_nolog_mailboxes", values)
+
+    @http.route(
+        ["/my/mailboxes/<int:mailbox_id>"], type="http", auth="user", website=True
+    )
+    def portal_my_nolog_mailbox(self, mailbox_id, access_token=None, **kw):
+        try:
+            mailbox_sudo = self._document_check_access(
+                "nolog.mailbox", mailbox_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "mailbox": mailbox_sudo,
+                "page_name": "nolog_mailbox",
+                "history": mailbox_sudo.history_ids[:30],
+            }
+        )
+        return request.render("globenet_nolog.portal_my_nolog_mailbox", values)

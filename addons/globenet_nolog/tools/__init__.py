@@ -1,0 +1,2 @@
+from . import units
+from . import usage_parser

@@ -1,0 +1,70 @@
+# Copyright 2025 Globenet
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
+import base64
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+
+class NologIngestionUpload(models.TransientModel):
+    _name = "nolog.ingestion.upload"
+    _description = "Upload a mailbox usage report"
+
+    server_id = fields.Many2one("nolog.server", required=True)
+    report_file = fields.Binary(string="Report", required=True)
+    filename = fields.Char()
+    file_format = fields.Selection(
+        [
+            ("auto", "Detect"),
+            ("doveadm_tab", "doveadm -f tab quota get -A"),
+            ("doveadm_json", "doveadm -f json quota get -A"),
+            ("du", "du -sb per maildir"),
+            ("csv", "CSV: address, bytes[, messages][, folder]"),
+        ],
+        string="Format",
+        required=True,
+        default="auto",
+    )
+    create_unknown = fields.Boolean(
+        string="Create unknown addresses",
+        help="Register the addresses of the report that are not in the registry, "
+        "with the server's default policy.",
+    )
+    apply_valid_only = fields.Boolean(
+        string="Apply valid lines only",
+        help="By default nothing is applied when a line is bad.",
+    )
+
+    def action_import(self):
+        self.ensure_one()
+        self.env["nolog.ingestion"].check_access("create")
+        self.env["nolog.mailbox"].check_access("write")
+        if self.create_unknown and not self.server_id.policy_id:
+            raise UserError(
+                self.env._(
+                    "Set a default policy on the server to create unknown addresses."
+                )
+            )
+        payload = base64.b64decode(self.report_file or b"")
+        ingestion = (
+            self.env["nolog.ingestion"]
+            .sudo()
+            ._ingest(
+                self.server_id.sudo(),
+                payload,
+                file_format=self.file_format,
+                create_unknown=self.create_unknown,
+                apply_valid_only=self.apply_valid_only,
+                source="upload",
+                filename=self.filename,
+            )
+        )
+        ingestion.sudo().user_id = self.env.user
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Ingestion"),
+            "res_model": "nolog.ingestion",
+            "res_id": ingestion.id,
+            "view_mode": "form",
+            "target": "current",
+        }

@@ -1,0 +1,583 @@
+# Copyright 2026 Globenet
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Benchmark the recurring invoicing of globenet_hosting against OCA ``contract``.
+
+What it measures
+----------------
+On a fresh database (French chart of accounts, no demo data) it builds N members,
+one service product at 12.00 taxed at the company's default sale tax, N monthly
+``hosting.subscription`` invoiced in advance from the first day of the current
+month (activated), and N OCA ``contract.contract`` with the same partner, product,
+price and recurrence (pre-paid, next invoice on the first day of the month). Each
+subscription and each contract is due for exactly one invoice today.
+
+The set-up is committed and the database copied to ``<db>_snap``. Each scenario
+then runs in its own cursor (a fresh transaction and record cache) and all start
+from the same state:
+
+``globenet drafts``
+    ``hosting.subscription._cron_invoice_due(batch_size=200)`` called as the
+    scheduler calls it: with an ``ir.cron.progress`` record in the context, again
+    and again while it reports remaining work, committing between calls as the
+    scheduler does (a single transaction would keep every row version of the
+    earlier batches alive and slow the later ones down). The database is then
+    restored from the copy.
+``globenet posted``
+    The same with ``company.hosting_invoice_post`` set: the invoices are created
+    and posted.
+``contract drafts``
+    OCA contract's own scheduled action, ``cron_recurring_create_invoice()``,
+    which creates draft invoices of all due contracts in one call, in one
+    transaction, then rolled back.
+
+For each it reports the invoices created, wall time, invoices per second, SQL
+queries per invoice (and the time spent in SQL), the tracemalloc peak and the
+growth of the process's peak RSS. It prints the speed ratios of globenet to
+contract, with their targets (drafts at least 2x, posted at least 1x). With
+``--scale 2000,30000`` it tops the data up from one size to the next and prints
+the cost per invoice at each size, whose ratio should stay under 1.2.
+
+A small warm-up (five invoices of each kind, rolled back) runs before each
+scenario, so that none pays for ormcache filling and lazy imports. The peak RSS growth
+comes from the kernel (its high-water mark is reset before each run). tracemalloc
+slows Python down about five times, so it never runs during the timing:
+``--tracemalloc`` runs each scenario a second time under it for its peak MB.
+``--profile SCENARIO`` runs that scenario once more under cProfile and prints the
+heaviest functions.
+
+Usage::
+
+    python3 bench/recurring_invoicing.py [--n 2000] [--db NAME] [--keep-db]
+    python3 bench/recurring_invoicing.py --scale 2000,30000 --skip-contract
+"""
+
+import argparse
+import contextlib
+import cProfile
+import gc
+import io
+import os
+import pstats
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import tracemalloc
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import odoo
+from odoo import SUPERUSER_ID, Command, api
+from odoo.tools import SQL, config
+
+BATCH_SIZE = 200
+PRICE = 12.0
+MODULES = ("globenet_hosting", "contract")
+TARGET_DRAFTS = 2.0
+TARGET_POSTED = 1.0
+TARGET_SCALE = 1.2
+SCENARIOS = ("globenet_drafts", "globenet_posted", "contract_drafts")
+LABELS = {
+    "globenet_drafts": "globenet drafts",
+    "globenet_posted": "globenet posted",
+    "contract_drafts": "contract drafts",
+}
+
+
+@dataclass
+class Result:
+    scenario: str
+    invoices: int
+    posted: int
+    seconds: float
+    queries: int
+    sql_seconds: float
+    calls: int
+    peak_mb: float
+    rss_mb: float
+
+    @property
+    def rate(self):
+        return self.invoices / self.seconds if self.seconds else 0.0
+
+    @property
+    def ms_per_invoice(self):
+        return 1000.0 * self.seconds / self.invoices if self.invoices else 0.0
+
+    @property
+    def queries_per_invoice(self):
+        return self.queries / self.invoices if self.invoices else 0.0
+
+
+# ----------------------------------------------------------------------
+# Database and configuration
+# ----------------------------------------------------------------------
+def addons_path():
+    odoo_addons = Path(odoo.__file__).resolve().parent.parent / "addons"
+    repo_addons = Path(__file__).resolve().parent.parent / "addons"
+    return f"{odoo_addons},{repo_addons}"
+
+
+def server_options(db):
+    return [
+        f"--database={db}",
+        f"--addons-path={addons_path()}",
+        f"--db_host={os.environ.get('PGHOST', '127.0.0.1')}",
+        f"--db_user={os.environ.get('PGUSER', 'root')}",
+        "--without-demo=all",
+        "--log-level=warn",
+    ]
+
+
+def install(db, modules):
+    """Create ``db`` and install ``modules``, in a separate process so that the
+    benchmark starts with a lean interpreter."""
+    odoo_bin = shutil.which("odoo")
+    if not odoo_bin:
+        sys.exit("The `odoo` command is not on PATH.")
+    cmd = [
+        odoo_bin,
+        *server_options(db),
+        f"--init={','.join(modules)}",
+        "--stop-after-init",
+    ]
+    print(f"Installing {', '.join(modules)} in {db}...", flush=True)
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True)
+    print(f"  installed in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def admin_sql(*queries):
+    """Run database-level statements (outside a transaction)."""
+    with odoo.sql_db.db_connect("postgres").cursor() as cr:
+        cr._cnx.autocommit = True
+        for query in queries:
+            cr.execute(query)
+
+
+def drop_database(db, quiet=False):
+    odoo.modules.registry.Registry.delete(db)
+    odoo.sql_db.close_db(db)
+    admin_sql(SQL("DROP DATABASE IF EXISTS %s", SQL.identifier(db)))
+    if not quiet:
+        print(f"Dropped {db}.")
+
+
+def snapshot(db):
+    """Copy ``db`` to ``<db>_snap``, to restore it after a committed run."""
+    odoo.modules.registry.Registry.delete(db)
+    odoo.sql_db.close_db(db)
+    snap = f"{db}_snap"
+    admin_sql(
+        SQL("DROP DATABASE IF EXISTS %s", SQL.identifier(snap)),
+        SQL("CREATE DATABASE %s TEMPLATE %s", SQL.identifier(snap), SQL.identifier(db)),
+    )
+    return odoo.modules.registry.Registry(db)
+
+
+def restore(db):
+    """Put ``db`` back as it was at the last snapshot; return its registry."""
+    drop_database(db, quiet=True)
+    admin_sql(
+        SQL(
+            "CREATE DATABASE %s TEMPLATE %s",
+            SQL.identifier(db),
+            SQL.identifier(f"{db}_snap"),
+        )
+    )
+    return odoo.modules.registry.Registry(db)
+
+
+def ensure_french_chart(env):
+    """Give the main company the French chart of accounts, as production has."""
+    company = env.company
+    if company.chart_template != "fr":
+        company.country_id = env.ref("base.fr")
+        env["account.chart.template"].try_loading("fr", company=company)
+        print("  French chart of accounts loaded.", flush=True)
+    if not company.account_sale_tax_id:
+        sys.exit("The company has no default sale tax.")
+
+
+# ----------------------------------------------------------------------
+# Data
+# ----------------------------------------------------------------------
+def get_product(env):
+    product = env["product.product"].search([("default_code", "=", "BENCH-HOSTING")])
+    if product:
+        return product
+    return env["product.product"].create(
+        {
+            "name": "Bench hosting",
+            "default_code": "BENCH-HOSTING",
+            "type": "service",
+            "lst_price": PRICE,
+            "hosting_service_type": "shared_hosting",
+            "taxes_id": [Command.set(env.company.account_sale_tax_id.ids)],
+        }
+    )
+
+
+def top_up(env, size, with_contracts):
+    """Create members, subscriptions and contracts until there are ``size`` of
+    each, all due for one invoice today."""
+    env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True))
+    product = get_product(env)
+    start = date.today().replace(day=1)
+    Sub = env["hosting.subscription"]
+    existing = Sub.search_count([("partner_id.ref", "=like", "BENCH-%")])
+    count = size - existing
+    if count <= 0:
+        return
+    timings = []
+    started = time.perf_counter()
+    partners = env["res.partner"].create(
+        [
+            {"name": f"Member {i}", "ref": f"BENCH-{i}", "email": f"m{i}@example.org"}
+            for i in range(existing, size)
+        ]
+    )
+    timings.append(("members", time.perf_counter() - started))
+
+    started = time.perf_counter()
+    subs = Sub.create(
+        [
+            {
+                "partner_id": partner.id,
+                "date_start": start,
+                "recurring_rule_type": "monthly",
+                "recurring_interval": 1,
+                "invoicing_mode": "advance",
+                "line_ids": [
+                    Command.create(
+                        {"product_id": product.id, "quantity": 1, "price_unit": PRICE}
+                    )
+                ],
+            }
+            for partner in partners
+        ]
+    )
+    env.flush_all()
+    timings.append(("subscriptions", time.perf_counter() - started))
+    started = time.perf_counter()
+    subs.action_activate()
+    env.flush_all()
+    timings.append(("activation", time.perf_counter() - started))
+
+    if with_contracts:
+        started = time.perf_counter()
+        journal = env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", env.company.id)], limit=1
+        )
+        env["contract.contract"].create(
+            [
+                {
+                    "name": f"Contract {partner.ref}",
+                    "partner_id": partner.id,
+                    "contract_type": "sale",
+                    "journal_id": journal.id,
+                    "date_start": start,
+                    "recurring_rule_type": "monthly",
+                    "recurring_interval": 1,
+                    "recurring_invoicing_type": "pre-paid",
+                    "contract_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "name": product.name,
+                                "quantity": 1,
+                                "uom_id": product.uom_id.id,
+                                "automatic_price": False,
+                                "specific_price": PRICE,
+                            }
+                        )
+                    ],
+                }
+                for partner in partners
+            ]
+        )
+        env.flush_all()
+        timings.append(("contracts", time.perf_counter() - started))
+    env.cr.commit()
+    print(
+        f"  set-up to {size}: "
+        + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings),
+        flush=True,
+    )
+
+
+# ----------------------------------------------------------------------
+# Scenarios
+# ----------------------------------------------------------------------
+def run_globenet(env):
+    """Call the cron method as the scheduler does until it reports no work."""
+    Sub = env["hosting.subscription"]
+    cron = env.ref("globenet_hosting.ir_cron_hosting_subscription_invoice")
+    calls = 0
+    while True:
+        progress = env["ir.cron.progress"].create({"cron_id": cron.id})
+        Sub.with_context(ir_cron_progress_id=progress.id)._cron_invoice_due(
+            batch_size=BATCH_SIZE
+        )
+        env.cr.commit()  # as the scheduler does between calls
+        calls += 1
+        if not progress.done or not progress.remaining:
+            return calls
+
+
+def run_contract(env):
+    env["contract.contract"].cron_recurring_create_invoice()
+    env.flush_all()
+    return 1
+
+
+def prepare(env, scenario):
+    if scenario == "globenet_posted":
+        env.company.hosting_invoice_post = True
+    env.flush_all()
+
+
+def warm_up(registry, with_contracts):
+    """Invoice a few subscriptions and contracts, then roll back."""
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        today = date.today()
+        Sub = env["hosting.subscription"]
+        subs = Sub.search(Sub._get_due_domain(today), limit=5)
+        subs._invoice_periods(today).action_post()
+        if with_contracts:
+            Contract = env["contract.contract"]
+            contracts = Contract.search(
+                Contract._get_contracts_to_invoice_domain(today), limit=5
+            )
+            contracts._recurring_create_invoice(today)
+        env.flush_all()
+        cr.rollback()
+
+
+def peak_rss_reset():
+    """Reset the kernel's high-water mark of our RSS when Linux allows it, and
+    return the current peak in MB."""
+    with contextlib.suppress(OSError), open("/proc/self/clear_refs", "w") as refs:
+        refs.write("5")
+    return peak_rss()
+
+
+def peak_rss():
+    with contextlib.suppress(OSError), open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(registry, scenario, mode="time"):
+    """Run ``scenario`` in a transaction of its own, then roll it back.
+
+    ``mode`` is ``time`` (wall time, queries, peak RSS), ``memory`` (the same
+    under tracemalloc, which slows Python down several times, hence a separate
+    run) or ``profile`` (under cProfile, printed).
+    """
+    run = run_contract if scenario == "contract_drafts" else run_globenet
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        Move = env["account.move"]
+        last_id = Move.search([], order="id desc", limit=1).id or 0
+        prepare(env, scenario)
+        env.invalidate_all()
+        gc.collect()
+        thread = threading.current_thread()
+        thread.query_count, thread.query_time = 0, 0.0
+        rss_before = peak_rss_reset()
+        if mode == "memory":
+            tracemalloc.start()
+        profiler = cProfile.Profile() if mode == "profile" else None
+        started = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        calls = run(env)
+        if profiler:
+            profiler.disable()
+        seconds = time.perf_counter() - started
+        queries, sql_seconds = thread.query_count, thread.query_time
+        peak = tracemalloc.get_traced_memory()[1] if mode == "memory" else 0
+        tracemalloc.stop()
+        rss = peak_rss() - rss_before
+        del thread.query_count, thread.query_time
+        new_moves = [("id", ">", last_id), ("move_type", "=", "out_invoice")]
+        invoices = Move.search_count(new_moves)
+        posted = Move.search_count([*new_moves, ("state", "=", "posted")])
+        cr.rollback()
+    if profiler:
+        print_profile(profiler, LABELS[scenario])
+    return Result(
+        scenario=scenario,
+        invoices=invoices,
+        posted=posted,
+        seconds=seconds,
+        queries=queries,
+        sql_seconds=sql_seconds,
+        calls=calls,
+        peak_mb=peak / 2**20,
+        rss_mb=rss,
+    )
+
+
+def print_profile(profiler, label, limit=30):
+    for sort in ("cumulative", "tottime"):
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats(sort).print_stats(limit)
+        print(f"\n--- cProfile of {label}, by {sort} ---")
+        print(out.getvalue())
+
+
+# ----------------------------------------------------------------------
+# Report
+# ----------------------------------------------------------------------
+def print_table(size, results):
+    print(f"\nN = {size}")
+    header = (
+        f"{'scenario':<16} {'invoices':>8} {'posted':>7} {'calls':>5} {'s':>8} "
+        f"{'inv/s':>8} {'ms/inv':>7} {'q/inv':>6} {'sql s':>7} "
+        f"{'peak MB':>8} {'RSS+ MB':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for res in results.values():
+        print(
+            f"{LABELS[res.scenario]:<16} {res.invoices:>8} {res.posted:>7} "
+            f"{res.calls:>5} {res.seconds:>8.2f} {res.rate:>8.1f} "
+            f"{res.ms_per_invoice:>7.2f} {res.queries_per_invoice:>6.1f} "
+            f"{res.sql_seconds:>7.2f} {res.peak_mb:>8.1f} {res.rss_mb:>8.1f}"
+        )
+    contract = results.get("contract_drafts")
+    if not contract or not contract.rate:
+        return
+    for scenario, target in (
+        ("globenet_drafts", TARGET_DRAFTS),
+        ("globenet_posted", TARGET_POSTED),
+    ):
+        if scenario in results:
+            ratio = results[scenario].rate / contract.rate
+            verdict = "OK" if ratio >= target else "MISSED"
+            print(
+                f"{LABELS[scenario]} / contract drafts: {ratio:.2f}x "
+                f"(target >= {target:g}x) {verdict}"
+            )
+
+
+def print_scaling(by_size):
+    sizes = sorted(by_size)
+    print(f"\nCost per invoice from N = {sizes[0]} to N = {sizes[-1]}")
+    for scenario in SCENARIOS:
+        if not all(scenario in by_size[size] for size in sizes):
+            continue
+        costs = [by_size[size][scenario].ms_per_invoice for size in sizes]
+        queries = [by_size[size][scenario].queries_per_invoice for size in sizes]
+        ratio = costs[-1] / costs[0] if costs[0] else 0.0
+        verdict = "OK" if ratio <= TARGET_SCALE else "MISSED"
+        detail = ", ".join(
+            f"{cost:.2f} ms ({q:.1f} q)" for cost, q in zip(costs, queries, strict=True)
+        )
+        print(
+            f"{LABELS[scenario]:<16} {detail}: ratio {ratio:.2f} "
+            f"(target <= {TARGET_SCALE:g}) {verdict}"
+        )
+
+
+# ----------------------------------------------------------------------
+# Main
+# ----------------------------------------------------------------------
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=2000, help="records of each kind")
+    parser.add_argument(
+        "--scale",
+        help="comma-separated sizes, run one after the other on the same data "
+        "(e.g. 2000,30000); overrides --n",
+    )
+    parser.add_argument("--db", help="use this database instead of a fresh one")
+    parser.add_argument("--keep-db", action="store_true", help="do not drop it")
+    parser.add_argument("--skip-contract", action="store_true")
+    parser.add_argument("--skip-posted", action="store_true")
+    parser.add_argument(
+        "--tracemalloc",
+        action="store_true",
+        help="run each scenario a second time under tracemalloc for its peak MB "
+        "(about five times slower)",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=SCENARIOS,
+        help="run this scenario once more under cProfile (at the largest size)",
+    )
+    args = parser.parse_args()
+    args.sizes = sorted(
+        {int(size) for size in args.scale.split(",")} if args.scale else {args.n}
+    )
+    if args.sizes[0] <= 0:
+        parser.error("sizes must be positive")
+    return args
+
+
+def main():
+    args = parse_args()
+    db = args.db or f"bench_recurring_{uuid.uuid4().hex[:8]}"
+    config.parse_config(server_options(db))
+    scenarios = [
+        scenario
+        for scenario in SCENARIOS
+        if not (args.skip_contract and scenario == "contract_drafts")
+        and not (args.skip_posted and scenario == "globenet_posted")
+    ]
+    with_contracts = not args.skip_contract
+    try:
+        if not args.db:
+            install(db, MODULES[:1] if args.skip_contract else MODULES)
+        registry = odoo.modules.registry.Registry(db)
+        with registry.cursor() as cr:
+            ensure_french_chart(api.Environment(cr, SUPERUSER_ID, {}))
+        by_size = {}
+        for size in args.sizes:
+            with registry.cursor() as cr:
+                top_up(api.Environment(cr, SUPERUSER_ID, {}), size, with_contracts)
+            registry = snapshot(db)
+            warm_up(registry, with_contracts)
+            by_size[size] = {}
+
+            def run(scenario, mode="time"):
+                nonlocal registry
+                result = measure(registry, scenario, mode)
+                if scenario != "contract_drafts":  # it committed: restore
+                    registry = restore(db)
+                    warm_up(registry, with_contracts)
+                return result
+
+            for scenario in scenarios:
+                result = run(scenario)
+                if args.tracemalloc:
+                    result.peak_mb = run(scenario, "memory").peak_mb
+                by_size[size][scenario] = result
+                print(f"  {LABELS[scenario]}: {result.seconds:.1f} s", flush=True)
+                if args.profile == scenario and size == args.sizes[-1]:
+                    run(scenario, "profile")
+            print_table(size, by_size[size])
+        if len(by_size) > 1:
+            print_scaling(by_size)
+        print(f"\nload average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    finally:
+        drop_database(f"{db}_snap", quiet=True)
+        if args.keep_db:
+            print(f"Kept database {db}.")
+        else:
+            drop_database(db)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
