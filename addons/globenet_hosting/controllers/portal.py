@@ -56,7 +56,9 @@ class HostingPortal(CustomerPortal):
                 "default_url": "/my/subscriptions",
             }
         )
-        return request.render("globenet_hosting.portal_my_hosting_subscriptions", values)
+        return request.render(
+            "globenet_hosting.portal_my_hosting_subscriptions", values
+        )
 
     @http.route(
         ["/my/subscriptions/<int:subscription_id>"],
@@ -64,9 +66,7 @@ class HostingPortal(CustomerPortal):
         auth="public",
         website=True,
     )
-    def portal_my_hosting_subscription(
-        self, subscription_id, access_token=None, **kw
-    ):
+    def portal_my_hosting_subscription(self, subscription_id, access_token=None, **kw):
         try:
             subscription_sudo = self._document_check_access(
                 "hosting.subscription", subscription_id, access_token

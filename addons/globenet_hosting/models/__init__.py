@@ -4,3 +4,13 @@ from . import product_template
 from . import hosting_subscription
 from . import hosting_subscription_line
 from . import account_move
+from . import debt_plan
+from . import debt_plan_instalment
+from . import debt_plan_account_partial_reconcile
+from . import treasury_budget
+from . import treasury_budget_line
+from . import treasury_forecast_line
+from . import treasury_concentration_line
+from . import sepa_mandate
+from . import sepa_direct_debit_batch
+from . import sepa_direct_debit_batch_line

@@ -32,6 +32,14 @@ class AccountMove(models.Model):
         help="Posted by the recurring invoicing and waiting to be emailed.",
     )
 
+    sepa_line_ids = fields.One2many(
+        comodel_name="sepa.direct.debit.batch.line",
+        inverse_name="move_id",
+        string="SEPA Direct Debits",
+        readonly=True,
+        copy=False,
+    )
+
     @api.model
     def init(self):
         """One live invoice per subscription period, guaranteed by the database,
@@ -46,3 +54,16 @@ class AccountMove(models.Model):
             )
         )
         return res
+
+    def _get_invoice_in_payment_state(self):
+        """An invoice debited by a SEPA batch stays "in payment" until the
+        batch is marked collected (Community marks reconciled invoices paid at
+        once; with the accountant module this is already 'in_payment')."""
+        state = super()._get_invoice_in_payment_state()
+        if (
+            state == "paid"
+            and len(self) == 1
+            and any(line.state == "sent" for line in self.sudo().sepa_line_ids)
+        ):
+            return "in_payment"
+        return state

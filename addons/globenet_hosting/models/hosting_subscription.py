@@ -5,10 +5,11 @@ from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from psycopg2 import OperationalError
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
-from psycopg2 import OperationalError
 
 from .product_template import SERVICE_TYPES
 
@@ -200,7 +201,9 @@ class HostingSubscription(models.Model):
         store=True,
         help="The last invoicing of this subscription failed.",
     )
-    invoicing_error_date = fields.Date(copy=False, readonly=True, groups="base.group_user")
+    invoicing_error_date = fields.Date(
+        copy=False, readonly=True, groups="base.group_user"
+    )
     note = fields.Html(groups="base.group_user")
 
     _sql_constraints = [
@@ -253,9 +256,10 @@ class HostingSubscription(models.Model):
             sub.in_error = bool(sub.invoicing_error)
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for sub in self:
             sub.access_url = f"/my/subscriptions/{sub.id}"
+        return res
 
     def _compute_invoice_count(self):
         counts = dict(
@@ -381,13 +385,10 @@ class HostingSubscription(models.Model):
                         "Subscription %s has no line: nothing to invoice.", sub.name
                     )
                 )
-        for sub in self:
-            sub.write(
-                {
-                    "state": "active",
-                    "next_period_start": sub.next_period_start or sub.date_start,
-                }
-            )
+        to_start = self.filtered(lambda s: not s.next_period_start)
+        for date_start, subs in to_start.grouped("date_start").items():
+            subs.write({"state": "active", "next_period_start": date_start})
+        (self - to_start).write({"state": "active"})
         return True
 
     def action_suspend(self):

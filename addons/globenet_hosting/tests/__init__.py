@@ -3,3 +3,7 @@ from . import test_subscription_lifecycle
 from . import test_invoicing_robustness
 from . import test_hosting_access
 from . import test_invoicing_query_count
+from . import test_debt_plan
+from . import test_treasury_budget
+from . import test_hosting_portal
+from . import test_sepa_direct_debit

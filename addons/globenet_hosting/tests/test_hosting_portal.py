@@ -39,7 +39,9 @@ class TestHostingPortal(HostingCommon, HttpCase):
     def test_reseller_sees_what_it_pays_for(self):
         reseller = self.env["res.partner"].create({"name": "Presse Libre"})
         user = new_test_user(
-            self.env, login="reseller_portal", groups="base.group_portal",
+            self.env,
+            login="reseller_portal",
+            groups="base.group_portal",
             partner_id=reseller.id,
         )
         sub = self._create_sub(

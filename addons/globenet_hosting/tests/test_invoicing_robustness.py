@@ -9,7 +9,6 @@ from odoo.tools import mute_logger
 
 from .common import HostingCommon
 
-
 ENGINE_LOGGER = "odoo.addons.globenet_hosting.models.hosting_subscription"
 
 
@@ -75,9 +74,7 @@ class TestInvoicingRobustness(HostingCommon):
             self.assertFalse(self._invoices(bad))
             self.assertIn("deprecated", bad.invoicing_error)
             self.assertEqual(bad.invoicing_error_date, date(2026, 1, 2))
-            self.assertIn(
-                bad, self.Subscription.search([("in_error", "=", True)])
-            )
+            self.assertIn(bad, self.Subscription.search([("in_error", "=", True)]))
             self.assertIn("Recurring invoicing failed", bad.message_ids[0].body)
             # flagged today: the scheduler's next call today leaves it alone
             self.assertNotIn(

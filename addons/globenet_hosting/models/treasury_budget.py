@@ -1,0 +1,668 @@
+# Copyright 2026 Globenet
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, float_compare, format_date
+
+from .treasury_budget_line import RECEIPT_KINDS
+
+FORECAST_MONTHS = 12
+# Customers stored in the concentration table: every customer above 1 % of the
+# receipts (at most 100), so any threshold of 1 % or more is shown correctly.
+CONCENTRATION_MIN_SHARE = 1.0
+CONCENTRATION_LIMIT = 100
+
+
+def _month_index(day):
+    return day.year * 12 + day.month - 1
+
+
+def _index_month(index):
+    return fields.Date.to_date(f"{index // 12:04d}-{index % 12 + 1:02d}-01")
+
+
+class TreasuryBudget(models.Model):
+    _name = "treasury.budget"
+    _description = "Monthly Treasury Budget"
+    _inherit = "mail.thread"
+    _order = "date_from desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True, index=True)
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_from = fields.Date(
+        string="Month",
+        required=True,
+        default=lambda self: fields.Date.context_today(self).replace(day=1),
+        tracking=True,
+        help="Any day of the month; it is stored as the first day.",
+    )
+    date_to = fields.Date(string="Month End", compute="_compute_date_to", store=True)
+    state = fields.Selection(
+        selection=[("draft", "Draft"), ("confirmed", "Confirmed")],
+        required=True,
+        default="draft",
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    line_ids = fields.One2many(
+        comodel_name="treasury.budget.line",
+        inverse_name="budget_id",
+        string="Lines",
+        copy=True,
+    )
+    forecast_line_ids = fields.One2many(
+        comodel_name="treasury.forecast.line",
+        inverse_name="budget_id",
+        string="Forecast",
+        readonly=True,
+    )
+    concentration_line_ids = fields.One2many(
+        comodel_name="treasury.concentration.line",
+        inverse_name="budget_id",
+        string="Customer Concentration",
+        readonly=True,
+    )
+    expected_receipts = fields.Monetary(compute="_compute_totals", store=True)
+    expected_expenses = fields.Monetary(compute="_compute_totals", store=True)
+    expected_net = fields.Monetary(compute="_compute_totals", store=True)
+    actual_receipts = fields.Monetary(compute="_compute_totals", store=True)
+    actual_expenses = fields.Monetary(compute="_compute_totals", store=True)
+    actual_net = fields.Monetary(compute="_compute_totals", store=True)
+    net_difference = fields.Monetary(compute="_compute_totals", store=True)
+    balance_start = fields.Monetary(
+        string="Bank Balance at Month Start",
+        readonly=True,
+        copy=False,
+        help="Posted balance of the default accounts of the bank and cash "
+        "journals before the first day of the month.",
+    )
+    balance_end = fields.Monetary(
+        string="Bank Balance at Month End",
+        readonly=True,
+        copy=False,
+        help="Posted balance of the default accounts of the bank and cash "
+        "journals at the last day of the month.",
+    )
+    expected_balance_end = fields.Monetary(
+        string="Expected Balance at Month End",
+        compute="_compute_totals",
+        store=True,
+    )
+    has_declared_total = fields.Boolean(
+        string="Declared Total Given",
+        tracking=True,
+        help="Set when a total net amount was declared for this budget (for "
+        "instance with an imported sheet); it must agree with the lines.",
+    )
+    declared_total = fields.Monetary(
+        string="Declared Net Total",
+        tracking=True,
+        help="Net total (receipts minus expenses) declared for the month. The "
+        "budget cannot be confirmed while it differs from the sum of the lines.",
+    )
+    total_mismatch = fields.Boolean(
+        string="Declared Total Mismatch",
+        compute="_compute_total_mismatch",
+        store=True,
+    )
+    concentration_threshold = fields.Float(
+        related="company_id.treasury_concentration_threshold",
+        string="Dependency Threshold (%)",
+    )
+    risk_count = fields.Integer(
+        string="Dependency Risks", compute="_compute_risk_count"
+    )
+    computed_on = fields.Datetime(readonly=True, copy=False)
+    note = fields.Html()
+
+    _sql_constraints = (
+        (
+            "company_month_uniq",
+            "UNIQUE(company_id, date_from)",
+            "There is already a budget for this month in this company.",
+        ),
+    )
+
+    @api.depends("date_from")
+    def _compute_name(self):
+        for budget in self:
+            budget.name = budget.date_from and budget.date_from.strftime("%Y-%m")
+
+    @api.depends("date_from")
+    def _compute_date_to(self):
+        for budget in self:
+            budget.date_to = budget.date_from and (
+                budget.date_from + relativedelta(day=31)
+            )
+
+    @api.depends("line_ids.expected_signed", "line_ids.actual_signed", "balance_start")
+    def _compute_totals(self):
+        for budget in self:
+            receipts = budget.line_ids.filtered(lambda line: line.kind in RECEIPT_KINDS)
+            expenses = budget.line_ids - receipts
+            budget.expected_receipts = sum(receipts.mapped("expected"))
+            budget.actual_receipts = sum(receipts.mapped("actual"))
+            budget.expected_expenses = sum(expenses.mapped("expected"))
+            budget.actual_expenses = sum(expenses.mapped("actual"))
+            budget.expected_net = budget.expected_receipts - budget.expected_expenses
+            budget.actual_net = budget.actual_receipts - budget.actual_expenses
+            budget.net_difference = budget.actual_net - budget.expected_net
+            budget.expected_balance_end = budget.balance_start + budget.expected_net
+
+    @api.depends("has_declared_total", "declared_total", "expected_net")
+    def _compute_total_mismatch(self):
+        for budget in self:
+            budget.total_mismatch = bool(
+                budget.has_declared_total
+                and budget.currency_id.compare_amounts(
+                    budget.declared_total, budget.expected_net
+                )
+            )
+
+    def _compute_risk_count(self):
+        counts = dict(
+            self.env["treasury.concentration.line"]._read_group(
+                [("budget_id", "in", self.ids), ("is_risk", "=", True)],
+                groupby=["budget_id"],
+                aggregates=["__count"],
+            )
+        )
+        for budget in self:
+            budget.risk_count = counts.get(budget, 0)
+
+    @api.constrains("state", "declared_total", "has_declared_total", "total_mismatch")
+    def _check_declared_total(self):
+        for budget in self:
+            if budget.state == "confirmed" and budget.total_mismatch:
+                raise ValidationError(budget._mismatch_message())
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._normalize_vals(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._normalize_vals(vals)
+        return super().write(vals)
+
+    @api.model
+    def _normalize_vals(self, vals):
+        if vals.get("date_from"):
+            vals["date_from"] = fields.Date.to_date(vals["date_from"]).replace(day=1)
+        if "declared_total" in vals and "has_declared_total" not in vals:
+            vals["has_declared_total"] = vals["declared_total"] is not False
+
+    def _mismatch_message(self):
+        self.ensure_one()
+        return self.env._(
+            "The declared total of budget %(budget)s (%(declared)s) differs from "
+            "the sum of its lines (%(lines)s). Correct the lines or the declared "
+            "total before confirming.",
+            budget=self.name,
+            declared=self.currency_id.format(self.declared_total),
+            lines=self.currency_id.format(self.expected_net),
+        )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_compute(self):
+        self.check_access("write")
+        for budget in self:
+            if budget.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "Set budget %s back to draft to compute it again.", budget.name
+                    )
+                )
+            budget.with_company(budget.company_id)._compute_budget()
+        return True
+
+    def action_confirm(self):
+        for budget in self:
+            if budget.state != "draft":
+                raise UserError(self.env._("Only draft budgets can be confirmed."))
+            if budget.total_mismatch:
+                raise UserError(budget._mismatch_message())
+        self.write({"state": "confirmed"})
+        return True
+
+    def action_draft(self):
+        self.write({"state": "draft"})
+        return True
+
+    def action_print(self):
+        return self.env.ref("globenet_hosting.treasury_budget_report").report_action(
+            self
+        )
+
+    def action_view_forecast(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "globenet_hosting.treasury_forecast_line_action"
+        )
+        action["domain"] = [("budget_id", "=", self.id)]
+        action["context"] = {"default_budget_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Computation
+    # ------------------------------------------------------------------
+    def _compute_budget(self):
+        self.ensure_one()
+        first = _month_index(self.date_from)
+        months = range(first, first + FORECAST_MONTHS)
+        subs = self._get_subscription_schedule(first, first + FORECAST_MONTHS - 1)
+        debts = self._get_debt_schedule(
+            self.date_from, self.date_from + relativedelta(months=FORECAST_MONTHS)
+        )
+        actuals = self._get_actuals()
+        debt_paid = self._get_debt_paid()
+        self.balance_start, self.balance_end = self._get_bank_balances()
+
+        current = subs.get(first, {})
+        current_debt = debts.get(first, {})
+        figures = [
+            (
+                "receipt_sepa",
+                self.env._("Direct-debit hosting"),
+                current.get("receipt_sepa"),
+            ),
+            (
+                "receipt_cheque",
+                self.env._("Cheque hosting"),
+                current.get("receipt_cheque"),
+            ),
+            (
+                "receipt_oneoff",
+                self.env._("One-off sales"),
+                current.get("receipt_oneoff"),
+            ),
+            (
+                "receipt_other",
+                self.env._("Other receipts"),
+                current.get("receipt_other"),
+            ),
+            (
+                "expense_recurring",
+                self.env._("Recurring expenses"),
+                current.get("expense"),
+            ),
+            (
+                "expense_debt",
+                self.env._("Debt instalments"),
+                current_debt.get("payable"),
+            ),
+            ("expense_other", self.env._("Other expenses"), 0.0),
+        ]
+        commands = [
+            Command.unlink(line.id)
+            for line in self.line_ids
+            if line.source == "computed"
+        ]
+        for sequence, (kind, label, expected) in enumerate(figures):
+            commands.append(
+                Command.create(
+                    {
+                        "sequence": sequence,
+                        "kind": kind,
+                        "name": label,
+                        "expected": expected or 0.0,
+                        "actual": actuals.get(kind, 0.0)
+                        + (
+                            debt_paid.get("payable", 0.0)
+                            if kind == "expense_debt"
+                            else 0.0
+                        ),
+                        "source": "computed",
+                    }
+                )
+            )
+        if "receivable" in current_debt or "receivable" in debt_paid:
+            commands.append(
+                Command.create(
+                    {
+                        "sequence": len(figures),
+                        "kind": "receipt_other",
+                        "name": self.env._("Debt instalments receivable"),
+                        "expected": current_debt.get("receivable", 0.0),
+                        "actual": debt_paid.get("receivable", 0.0),
+                        "source": "computed",
+                    }
+                )
+            )
+        self.write({"line_ids": commands})
+
+        # Manual lines count in the budget month only.
+        manual = self.line_ids.filtered(lambda line: line.source == "manual")
+        manual_receipts = sum(
+            manual.filtered(lambda line: line.kind in RECEIPT_KINDS).mapped("expected")
+        )
+        manual_expenses = sum(manual.mapped("expected")) - manual_receipts
+        forecast = []
+        cash = self.balance_start
+        for index in months:
+            month_subs = subs.get(index, {})
+            month_debts = debts.get(index, {})
+            receipts = sum(
+                month_subs.get(kind, 0.0) for kind in RECEIPT_KINDS
+            ) + month_debts.get("receivable", 0.0)
+            expenses = month_subs.get("expense", 0.0) + month_debts.get("payable", 0.0)
+            if index == first:
+                receipts += manual_receipts
+                expenses += manual_expenses
+            cash += receipts - expenses
+            forecast.append(
+                Command.create(
+                    {
+                        "date": _index_month(index),
+                        "receipts": receipts,
+                        "expenses": expenses,
+                        "net": receipts - expenses,
+                        "cash": cash,
+                    }
+                )
+            )
+        self.write(
+            {
+                "forecast_line_ids": [Command.clear(), *forecast],
+                "concentration_line_ids": [
+                    Command.clear(),
+                    *[Command.create(vals) for vals in self._get_concentration()],
+                ],
+                "computed_on": fields.Datetime.now(),
+            }
+        )
+
+    def _get_subscription_schedule(self, first, last):
+        """Untaxed amounts invoiced by subscriptions per month index and kind.
+
+        One query: each subscription's invoice dates are expanded
+        arithmetically from its next invoice date (backwards as well, so that
+        periods already invoiced in a past month are expected too), within its
+        start and end dates. Returns ``{month_index: {kind: amount}}``.
+        """
+        query = SQL(
+            """
+            SELECT mon.m, s.subscription_type, s.payment_method,
+                   SUM(s.modem), SUM(s.service)
+              FROM (
+                SELECT sub.id, sub.subscription_type, sub.payment_method,
+                       sub.state, sub.date_start, sub.date_end,
+                       sub.next_period_start,
+                       (CASE sub.recurring_rule_type
+                            WHEN 'monthly' THEN 1
+                            WHEN 'quarterly' THEN 3
+                            ELSE 12 END) * sub.recurring_interval AS months,
+                       (EXTRACT(YEAR FROM sub.next_invoice_date)::int * 12
+                        + EXTRACT(MONTH FROM sub.next_invoice_date)::int - 1) AS d0,
+                       SUM(CASE WHEN pt.hosting_service_type = 'modem_rental'
+                                THEN l.price_subtotal ELSE 0 END) AS modem,
+                       SUM(CASE WHEN pt.hosting_service_type = 'modem_rental'
+                                THEN 0 ELSE l.price_subtotal END) AS service
+                  FROM hosting_subscription sub
+                  JOIN hosting_subscription_line l ON l.subscription_id = sub.id
+                  JOIN product_product pp ON pp.id = l.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE sub.company_id = %(company)s
+                   AND sub.state IN ('active', 'closed')
+                   AND sub.next_invoice_date IS NOT NULL
+                   AND sub.next_period_start IS NOT NULL
+                   AND sub.recurring_interval > 0
+                 GROUP BY sub.id
+              ) AS s
+              JOIN generate_series(%(first)s, %(last)s) AS mon(m)
+                ON mod(mon.m - s.d0, s.months) = 0
+              CROSS JOIN LATERAL (
+                SELECT (mon.m - s.d0) / s.months AS k,
+                       s.next_period_start
+                       + make_interval(months => mon.m - s.d0) AS period_start
+              ) AS occ
+             WHERE occ.period_start >= s.date_start
+               AND (s.date_end IS NULL OR occ.period_start <= s.date_end)
+               AND (occ.k < 0 OR s.state = 'active')
+             GROUP BY mon.m, s.subscription_type, s.payment_method
+            """,
+            company=self.company_id.id,
+            first=first,
+            last=last,
+        )
+        self.env.flush_all()
+        self.env.cr.execute(query)
+        result = defaultdict(lambda: defaultdict(float))
+        by_method = {"sepa_dd": "receipt_sepa", "cheque": "receipt_cheque"}
+        for month, sub_type, method, modem, service in self.env.cr.fetchall():
+            if sub_type == "purchase":
+                result[month]["expense"] += (modem or 0.0) + (service or 0.0)
+                continue
+            result[month]["receipt_oneoff"] += modem or 0.0
+            result[month][by_method.get(method, "receipt_other")] += service or 0.0
+        return result
+
+    def _debt_domain(self, direction):
+        """Live instalments of the company's confirmed (or repaid) plans."""
+        instalment_fields = self.env["debt.plan.instalment"]._fields
+        return [
+            ("plan_id.company_id", "=", self.company_id.id),
+            ("plan_id.direction", "=", direction),
+            ("plan_id.state", "in", ("confirmed", "done")),
+            ("is_replaced", "=", False)
+            if "is_replaced" in instalment_fields
+            else ("state", "!=", "replaced"),
+        ]
+
+    def _get_debt_schedule(self, date_from, date_to):
+        """Instalments due per month index and direction (payable/receivable)."""
+        result = defaultdict(dict)
+        if "debt.plan.instalment" not in self.env:
+            return result
+        Instalment = self.env["debt.plan.instalment"]
+        for direction in ("payable", "receivable"):
+            domain = self._debt_domain(direction) + [
+                ("due_date", ">=", date_from),
+                ("due_date", "<", date_to),
+            ]
+            for month, amount in Instalment._read_group(
+                domain, groupby=["due_date:month"], aggregates=["amount:sum"]
+            ):
+                result[_month_index(month)][direction] = amount
+        return result
+
+    def _get_debt_paid(self):
+        """Paid part of the instalments due in the month, per direction."""
+        result = {}
+        if "debt.plan.instalment" not in self.env:
+            return result
+        Instalment = self.env["debt.plan.instalment"]
+        for direction in ("payable", "receivable"):
+            domain = self._debt_domain(direction) + [
+                ("due_date", ">=", self.date_from),
+                ("due_date", "<=", self.date_to),
+            ]
+            [(amount, residual, count)] = Instalment._read_group(
+                domain, aggregates=["amount:sum", "amount_residual:sum", "__count"]
+            )
+            if count:
+                result[direction] = (amount or 0.0) - (residual or 0.0)
+        return result
+
+    def _get_actuals(self):
+        """Untaxed posted amounts of the month's invoices and bills, per kind.
+
+        See readme/USAGE.md for the classification rule."""
+        query = SQL(
+            """
+            SELECT CASE
+                   WHEN m.move_type IN ('out_invoice', 'out_refund') THEN
+                       CASE
+                       WHEN pt.hosting_service_type = 'modem_rental'
+                           THEN 'receipt_oneoff'
+                       WHEN m.hosting_subscription_id IS NOT NULL
+                            OR pt.hosting_service_type IS NOT NULL THEN
+                           CASE m.hosting_payment_method
+                           WHEN 'sepa_dd' THEN 'receipt_sepa'
+                           WHEN 'cheque' THEN 'receipt_cheque'
+                           ELSE 'receipt_other' END
+                       WHEN aml.product_id IS NOT NULL THEN 'receipt_oneoff'
+                       ELSE 'receipt_other' END
+                   WHEN m.hosting_subscription_id IS NOT NULL
+                       THEN 'expense_recurring'
+                   ELSE 'expense_other'
+                   END AS kind,
+                   SUM(aml.balance)
+              FROM account_move_line aml
+              JOIN account_move m ON m.id = aml.move_id
+              LEFT JOIN product_product pp ON pp.id = aml.product_id
+              LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE aml.company_id = %(company)s
+               AND aml.parent_state = 'posted'
+               AND aml.display_type = 'product'
+               AND aml.date >= %(date_from)s
+               AND aml.date <= %(date_to)s
+               AND m.date >= %(date_from)s
+               AND m.date <= %(date_to)s
+               AND m.company_id = %(company)s
+               AND m.state = 'posted'
+               AND m.move_type IN ('out_invoice', 'out_refund',
+                                   'in_invoice', 'in_refund')
+             GROUP BY 1
+            """,
+            company=self.company_id.id,
+            date_from=self.date_from,
+            date_to=self.date_to,
+        )
+        self.env.flush_all()
+        self.env.cr.execute(query)
+        return {
+            kind: -balance if kind in RECEIPT_KINDS else balance
+            for kind, balance in self.env.cr.fetchall()
+        }
+
+    def _get_bank_balances(self):
+        journals = self.env["account.journal"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("type", "in", ("bank", "cash")),
+            ]
+        )
+        accounts = journals.default_account_id
+        if not accounts:
+            return 0.0, 0.0
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            ("account_id", "in", accounts.ids),
+            ("parent_state", "=", "posted"),
+        ]
+        AccountMoveLine = self.env["account.move.line"]
+        [(start,)] = AccountMoveLine._read_group(
+            domain + [("date", "<", self.date_from)], aggregates=["balance:sum"]
+        )
+        [(end,)] = AccountMoveLine._read_group(
+            domain + [("date", "<=", self.date_to)], aggregates=["balance:sum"]
+        )
+        return start or 0.0, end or 0.0
+
+    def _get_concentration(self):
+        """Each customer's share of the untaxed amounts invoiced over the 12
+        months ending with the budget month, by commercial partner."""
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            ("state", "=", "posted"),
+            ("move_type", "in", ("out_invoice", "out_refund")),
+            ("date", ">", self.date_to - relativedelta(months=12)),
+            ("date", "<=", self.date_to),
+        ]
+        rows = self.env["account.move"]._read_group(
+            domain,
+            groupby=["commercial_partner_id"],
+            aggregates=["amount_untaxed_signed:sum"],
+        )
+        total = sum(amount for _partner, amount in rows)
+        if float_compare(total, 0.0, precision_digits=2) <= 0:
+            return []
+        rows = sorted(rows, key=lambda row: row[1], reverse=True)[:CONCENTRATION_LIMIT]
+        minimum = min(
+            CONCENTRATION_MIN_SHARE, self.company_id.treasury_concentration_threshold
+        )
+        return [
+            {
+                "partner_id": partner.id,
+                "amount": amount,
+                "share": 100.0 * amount / total,
+            }
+            for partner, amount in rows
+            if partner and 100.0 * amount / total >= minimum
+        ]
+
+    # ------------------------------------------------------------------
+    # Report helpers
+    # ------------------------------------------------------------------
+    def _get_month_label(self):
+        self.ensure_one()
+        return format_date(self.env, self.date_from, date_format="MMMM y")
+
+    def _get_forecast_chart(self, width=640, height=200):
+        """Bars of receipts and expenses per forecast month, and the cash
+        line, as coordinates for an inline SVG in the report."""
+        self.ensure_one()
+        lines = self.forecast_line_ids.sorted("date")
+        if not lines:
+            return {}
+        values = (
+            lines.mapped("receipts") + lines.mapped("expenses") + lines.mapped("cash")
+        )
+        top = max(max(values), 0.0)
+        bottom = min(min(values), 0.0)
+        scale = (height - 30) / ((top - bottom) or 1.0)
+        zero = 10 + top * scale
+        step = width / len(lines)
+        bars = []
+        points = []
+        for index, line in enumerate(lines):
+            x = index * step
+            for offset, value, color in (
+                (0.1, line.receipts, "#2e7d32"),
+                (0.45, line.expenses, "#c62828"),
+            ):
+                bar_height = abs(value) * scale
+                bars.append(
+                    {
+                        "x": round(x + offset * step, 1),
+                        "y": round(zero - bar_height if value >= 0 else zero, 1),
+                        "width": round(0.35 * step, 1),
+                        "height": round(bar_height, 1),
+                        "color": color,
+                    }
+                )
+            points.append(
+                f"{round(x + step / 2, 1)},{round(zero - line.cash * scale, 1)}"
+            )
+        labels = [
+            {
+                "x": round(index * step + step / 2, 1),
+                "text": format_date(self.env, line.date, date_format="MMM yy"),
+            }
+            for index, line in enumerate(lines)
+        ]
+        return {
+            "width": width,
+            "height": height + 20,
+            "zero": round(zero, 1),
+            "bars": bars,
+            "cash": " ".join(points),
+            "labels": labels,
+            "label_y": height + 15,
+        }

@@ -1,0 +1,473 @@
+# Copyright 2026 Globenet
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+
+from psycopg2 import IntegrityError
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .common import HostingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTreasuryBudget(HostingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.Budget = cls.env["treasury.budget"]
+        cls.product_modem = cls._create_product(
+            name="Modem",
+            type="consu",
+            lst_price=5.0,
+            hosting_service_type="modem_rental",
+        )
+        cls.product_cable = cls._create_product(name="Cable", lst_price=20.0)
+        cls.product_transit = cls._create_product(
+            name="IP transit", type="service", lst_price=100.0
+        )
+        cls.supplier = cls.env["res.partner"].create({"name": "Transit Provider"})
+        cls.buyer = cls.env["res.partner"].create({"name": "Modem Buyer"})
+
+        # Customer subscriptions: monthly direct debit with a rented modem,
+        # quarterly by cheque; a supplier subscription (recurring expense).
+        cls.sub_sepa = cls._create_sub(price=10.0, payment_method="sepa_dd")
+        cls.sub_sepa.write(
+            {
+                "line_ids": [
+                    Command.create(
+                        {
+                            "product_id": cls.product_modem.id,
+                            "quantity": 1,
+                            "price_unit": 5.0,
+                        }
+                    )
+                ]
+            }
+        )
+        cls.sub_cheque = cls._create_sub(
+            price=30.0,
+            payment_method="cheque",
+            recurring_rule_type="quarterly",
+            date_start=date(2026, 3, 1),
+        )
+        cls.expense = cls._create_sub(
+            partner=cls.supplier,
+            price=100.0,
+            product=cls.product_transit,
+            subscription_type="purchase",
+        )
+        (cls.sub_sepa | cls.sub_cheque | cls.expense).action_activate()
+        # January to March of the direct debit are invoiced; March is posted.
+        invoices = cls.sub_sepa._invoice_periods(date(2026, 3, 31))
+        invoices.filtered(lambda m: m.invoice_date == date(2026, 3, 1)).action_post()
+
+        # One-off sales, a manual cheque hosting invoice and a vendor bill.
+        cls._invoice(
+            "out_invoice", cls.buyer, date(2026, 3, 10), [(cls.product_modem, 50)]
+        )
+        cls._invoice(
+            "out_invoice", cls.buyer, date(2026, 3, 11), [(cls.product_cable, 20)]
+        )
+        cls._invoice(
+            "out_invoice",
+            cls.member,
+            date(2026, 3, 12),
+            [(cls.product_hosting, 30)],
+            hosting_payment_method="cheque",
+        )
+        cls._invoice(
+            "in_invoice", cls.supplier, date(2026, 3, 15), [(cls.product_transit, 40)]
+        )
+        # Not counted: a draft, and an invoice of April.
+        cls._invoice(
+            "out_invoice",
+            cls.buyer,
+            date(2026, 3, 20),
+            [(cls.product_cable, 999)],
+            post=False,
+        )
+        cls._invoice(
+            "out_invoice", cls.buyer, date(2026, 4, 2), [(cls.product_cable, 777)]
+        )
+        # Bank: 1,500 before March, 200 more in March.
+        cls._bank_entry(date(2026, 2, 15), 1500.0)
+        cls._bank_entry(date(2026, 3, 20), 200.0)
+
+    @classmethod
+    def _invoice(cls, move_type, partner, day, lines, post=True, company=None, **vals):
+        move = (
+            cls.env["account.move"]
+            .with_company(company or cls.company)
+            .create(
+                {
+                    "move_type": move_type,
+                    "partner_id": partner.id,
+                    "invoice_date": day,
+                    "date": day,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "quantity": 1,
+                                "price_unit": price,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                        for product, price in lines
+                    ],
+                    **vals,
+                }
+            )
+        )
+        if post:
+            move.action_post()
+        return move
+
+    @classmethod
+    def _bank_entry(cls, day, amount, company_data=None):
+        company_data = company_data or cls.company_data
+        journal = company_data["default_journal_bank"]
+        move = (
+            cls.env["account.move"]
+            .with_company(company_data["company"])
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": journal.id,
+                    "date": day,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "account_id": journal.default_account_id.id,
+                                "debit": amount,
+                                "name": "Deposit",
+                            }
+                        ),
+                        Command.create(
+                            {
+                                "account_id": company_data[
+                                    "default_account_revenue"
+                                ].id,
+                                "credit": amount,
+                                "name": "Deposit",
+                            }
+                        ),
+                    ],
+                }
+            )
+        )
+        move.action_post()
+        return move
+
+    def _budget(self, day=date(2026, 3, 1), company=None, compute=True):
+        budget = self.Budget.create(
+            {"date_from": day, "company_id": (company or self.company).id}
+        )
+        if compute:
+            budget.action_compute()
+        return budget
+
+    def _line(self, budget, kind):
+        return budget.line_ids.filtered(
+            lambda line: line.kind == kind and line.source == "computed"
+        )
+
+    def test_budget_and_actuals(self):
+        budget = self._budget(date(2026, 3, 17))
+        self.assertEqual(budget.date_from, date(2026, 3, 1))
+        self.assertEqual(budget.date_to, date(2026, 3, 31))
+        self.assertEqual(budget.name, "2026-03")
+        expected = {
+            # kind: (expected, actual)
+            "receipt_sepa": (10.0, 10.0),
+            "receipt_cheque": (30.0, 30.0),
+            "receipt_oneoff": (5.0, 75.0),  # rented modem; modem + cable + rent
+            "receipt_other": (0.0, 0.0),
+            "expense_recurring": (100.0, 0.0),  # the vendor bill is a draft
+            "expense_debt": (0.0, 0.0),
+            "expense_other": (0.0, 40.0),
+        }
+        for kind, (exp, act) in expected.items():
+            line = self._line(budget, kind)
+            self.assertEqual(len(line), 1, kind)
+            self.assertAlmostEqual(line.expected, exp, msg=kind)
+            self.assertAlmostEqual(line.actual, act, msg=kind)
+            self.assertAlmostEqual(line.difference, act - exp, msg=kind)
+        self.assertAlmostEqual(budget.expected_receipts, 45.0)
+        self.assertAlmostEqual(budget.actual_receipts, 115.0)
+        self.assertAlmostEqual(budget.expected_expenses, 100.0)
+        self.assertAlmostEqual(budget.actual_expenses, 40.0)
+        self.assertAlmostEqual(budget.expected_net, -55.0)
+        self.assertAlmostEqual(budget.actual_net, 75.0)
+        self.assertAlmostEqual(budget.net_difference, 130.0)
+        self.assertAlmostEqual(budget.balance_start, 1500.0)
+        self.assertAlmostEqual(budget.balance_end, 1700.0)
+        self.assertAlmostEqual(budget.expected_balance_end, 1445.0)
+
+        # A manual line is kept by a new computation and counted once.
+        budget.write(
+            {
+                "line_ids": [
+                    Command.create(
+                        {"kind": "expense_other", "name": "Insurance", "expected": 45.0}
+                    )
+                ]
+            }
+        )
+        budget.action_compute()
+        self.assertEqual(len(budget.line_ids), 8)
+        self.assertAlmostEqual(budget.expected_expenses, 145.0)
+        self.assertAlmostEqual(budget.forecast_line_ids[0].expenses, 145.0)
+
+    def test_forecast(self):
+        budget = self._budget()
+        forecast = budget.forecast_line_ids.sorted("date")
+        self.assertEqual(len(forecast), 12)
+        self.assertEqual(forecast[0].date, date(2026, 3, 1))
+        self.assertEqual(forecast[-1].date, date(2027, 2, 1))
+        # 15 a month by direct debit (hosting and modem), 30 a quarter by
+        # cheque from March, 100 of expenses every month.
+        receipts = [
+            45.0,
+            15.0,
+            15.0,
+            45.0,
+            15.0,
+            15.0,
+            45.0,
+            15.0,
+            15.0,
+            45.0,
+            15.0,
+            15.0,
+        ]
+        self.assertEqual(forecast.mapped("receipts"), receipts)
+        self.assertEqual(forecast.mapped("expenses"), [100.0] * 12)
+        cash = 1500.0
+        for line, receipt in zip(forecast, receipts, strict=True):
+            cash += receipt - 100.0
+            self.assertAlmostEqual(line.net, receipt - 100.0)
+            self.assertAlmostEqual(line.cash, cash)
+        # Ended subscriptions stop: the cheque one ends in August.
+        budget.action_draft()
+        self.sub_cheque.date_end = date(2026, 8, 31)
+        budget.action_compute()
+        receipts = budget.forecast_line_ids.sorted("date").mapped("receipts")
+        self.assertEqual(receipts[6], 15.0)  # September
+        self.assertEqual(receipts[3], 45.0)  # June
+
+    def test_concentration(self):
+        newspaper = self.env["res.partner"].create(
+            {"name": "Le Quotidien", "is_company": True}
+        )
+        editor = self.env["res.partner"].create(
+            {"name": "Editor", "parent_id": newspaper.id}
+        )
+        self._invoice(
+            "out_invoice", newspaper, date(2025, 5, 3), [(self.product_hosting, 500)]
+        )
+        self._invoice(
+            "out_invoice", editor, date(2025, 5, 4), [(self.product_hosting, 100)]
+        )
+        smalls = self.env["res.partner"].create(
+            [{"name": f"Member {index}"} for index in range(10)]
+        )
+        for partner in smalls:
+            self._invoice(
+                "out_invoice", partner, date(2025, 4, 5), [(self.product_hosting, 40)]
+            )
+        # Before the 12-month window.
+        self._invoice(
+            "out_invoice", smalls[0], date(2024, 6, 1), [(self.product_hosting, 5000)]
+        )
+        budget = self._budget(date(2025, 6, 1))
+        lines = budget.concentration_line_ids
+        self.assertEqual(len(lines), 11)
+        top = lines.filtered(lambda line: line.partner_id == newspaper)
+        self.assertAlmostEqual(top.share, 60.0)
+        self.assertAlmostEqual(top.amount, 600.0)
+        self.assertTrue(top.is_risk)
+        self.assertFalse((lines - top).filtered("is_risk"))
+        self.assertEqual(budget.risk_count, 1)
+        self.assertEqual(lines[0], top)
+        self.company.treasury_concentration_threshold = 3.0
+        self.assertEqual(len(lines.filtered("is_risk")), 11)
+        self.company.treasury_concentration_threshold = 70.0
+        self.assertFalse(lines.filtered("is_risk"))
+
+    def test_declared_total_mismatch(self):
+        budget = self._budget()
+        self.assertFalse(budget.total_mismatch)
+        budget.declared_total = 0.0  # declared: a balanced month
+        self.assertTrue(budget.has_declared_total)
+        self.assertTrue(budget.total_mismatch)
+        self.assertIn(budget, self.Budget.search([("total_mismatch", "=", True)]))
+        with self.assertRaisesRegex(UserError, "differs from the sum of its lines"):
+            budget.action_confirm()
+        self.assertEqual(budget.state, "draft")
+        # An imported line that balances the month resolves it.
+        result = self.env["treasury.budget.line"].load(
+            ["budget_id", "kind", "name", "expected"],
+            [["2026-03", "Receipts: other", "Grant", "55"]],
+        )
+        self.assertEqual(len(result["ids"]), 1, result["messages"])
+        self.assertFalse(budget.total_mismatch)
+        budget.action_confirm()
+        self.assertEqual(budget.state, "confirmed")
+        # A confirmed budget cannot be put out of balance either.
+        with self.assertRaises(ValidationError):
+            budget.declared_total = 10.0
+        with self.assertRaises(UserError):
+            budget.action_compute()
+
+    def test_report_html(self):
+        budget = self._budget()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("globenet_hosting.treasury_budget_report", budget.ids)[0]
+            .decode()
+        )
+        self.assertIn("Monthly budget", html)
+        self.assertIn("March 2026", html)
+        self.assertIn("Direct-debit hosting", html)
+        self.assertIn("1,500.00", html)
+        self.assertIn("<svg", html)
+        self.assertIn("<rect", html)
+        html_fr = (
+            self.env["ir.actions.report"]
+            .with_context(lang="fr_FR")
+            ._render_qweb_html("globenet_hosting.treasury_budget_report", budget.ids)[0]
+            .decode()
+        )
+        self.assertIn("mars 2026", html_fr)
+        self.assertIn("500,00", html_fr)
+
+    def test_access_rights(self):
+        budget = self._budget()
+        reader = new_test_user(
+            self.env,
+            login="budget_reader",
+            groups="base.group_user,globenet_hosting.group_globenet_hosting_user",
+        )
+        employee = new_test_user(
+            self.env, login="budget_employee", groups="base.group_user"
+        )
+        as_reader = budget.with_user(reader)
+        self.assertAlmostEqual(as_reader.expected_net, -55.0)
+        self.assertTrue(as_reader.line_ids)
+        with self.assertRaises(AccessError):
+            as_reader.write({"declared_total": 1.0})
+        with self.assertRaises(AccessError):
+            as_reader.line_ids[0].write({"expected": 1.0})
+        with self.assertRaises(AccessError):
+            as_reader.action_compute()
+        with self.assertRaises(AccessError):
+            self.Budget.with_user(employee).search([])
+
+    def test_multi_company(self):
+        company_data_2 = self.setup_other_company(name="Globenet Bis")
+        company_2 = company_data_2["company"]
+        self._create_sub(
+            price=1000.0,
+            payment_method="sepa_dd",
+            company_id=company_2.id,
+            currency_id=company_2.currency_id.id,
+        ).action_activate()
+        self._invoice(
+            "out_invoice",
+            self.buyer,
+            date(2026, 3, 5),
+            [(self.product_cable, 3000)],
+            company=company_2,
+        )
+        self._bank_entry(date(2026, 2, 1), 9000.0, company_data_2)
+        budget_1 = self._budget()
+        budget_2 = self._budget(company=company_2)
+        self.assertAlmostEqual(self._line(budget_1, "receipt_sepa").expected, 10.0)
+        self.assertAlmostEqual(self._line(budget_1, "receipt_oneoff").actual, 75.0)
+        self.assertAlmostEqual(budget_1.balance_start, 1500.0)
+        self.assertAlmostEqual(self._line(budget_2, "receipt_sepa").expected, 1000.0)
+        self.assertAlmostEqual(self._line(budget_2, "receipt_oneoff").actual, 3000.0)
+        self.assertAlmostEqual(budget_2.balance_start, 9000.0)
+        user_1 = new_test_user(
+            self.env,
+            login="budget_company_1",
+            groups="base.group_user,globenet_hosting.group_globenet_hosting_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        budgets = self.Budget.with_user(user_1).search([])
+        self.assertIn(budget_1, budgets)
+        self.assertNotIn(budget_2, budgets)
+        # One budget per company and month.
+        with (
+            self.assertRaises(IntegrityError),
+            mute_logger("odoo.sql_db"),
+            self.cr.savepoint(),
+        ):
+            self._budget(compute=False)
+
+    def test_debt_instalments(self):
+        if "debt.plan.instalment" not in self.env:
+            self.skipTest("Debt plans are not installed")
+        creditor = self.env["res.partner"].create({"name": "Imprimerie Dupont"})
+        bill = self._invoice(
+            "in_invoice", creditor, date(2026, 1, 5), [(self.product_transit, 600)]
+        )
+        open_line = bill.line_ids.filtered(
+            lambda line: line.account_type == "liability_payable"
+        )
+        Plan = self.env["debt.plan"]
+        payable = Plan.create(
+            {
+                "partner_id": creditor.id,
+                "settled_line_ids": [Command.set(open_line.ids)],
+                "amount_total": 600.0,
+                "instalment_amount": 200.0,
+                "first_due_date": date(2026, 3, 31),
+            }
+        )
+        receivable = Plan.create(
+            {
+                "direction": "receivable",
+                "partner_id": self.member.id,
+                "amount_total": 300.0,
+                "instalment_amount": 100.0,
+                "first_due_date": date(2026, 3, 15),
+            }
+        )
+        # A draft plan is not counted.
+        Plan.create(
+            {
+                "partner_id": creditor.id,
+                "amount_total": 900.0,
+                "instalment_amount": 900.0,
+                "first_due_date": date(2026, 3, 31),
+            }
+        )
+        (payable | receivable).action_confirm()
+        (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=bill.ids)
+            .create({"amount": 150.0, "payment_date": date(2026, 3, 20)})
+            ._create_payments()
+        )
+        budget = self._budget()
+        debt = self._line(budget, "expense_debt")
+        self.assertAlmostEqual(debt.expected, 200.0)
+        self.assertAlmostEqual(debt.actual, 150.0)
+        self.assertAlmostEqual(debt.difference, -50.0)
+        received = budget.line_ids.filtered(
+            lambda line: line.kind == "receipt_other" and line.expected
+        )
+        self.assertAlmostEqual(received.expected, 100.0)
+        self.assertAlmostEqual(received.actual, 0.0)
+        forecast = budget.forecast_line_ids.sorted("date")
+        # March to May: 200 paid and 100 received each month on top of the
+        # subscriptions; nothing from June.
+        self.assertEqual(forecast.mapped("expenses")[:4], [300.0, 300.0, 300.0, 100.0])
+        self.assertEqual(forecast.mapped("receipts")[:4], [145.0, 115.0, 115.0, 45.0])
