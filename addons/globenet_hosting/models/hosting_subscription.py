@@ -610,6 +610,10 @@ class HostingSubscription(models.Model):
                 )
             )
         return {
+            # Numbered when posted. Without it, Odoo looks for the journal's
+            # last number for every new draft, a look-up that scans all the
+            # unnumbered drafts of the period, and may number a draft.
+            "name": "/",
             "move_type": "out_invoice"
             if self.subscription_type == "sale"
             else "in_invoice",
