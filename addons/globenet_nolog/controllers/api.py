@@ -7,6 +7,7 @@ is checked first, with plain SQL and a constant-time comparison; only then
 does the code read or write anything with elevated rights.
 """
 
+import functools
 import json
 
 from odoo import http
@@ -25,6 +26,24 @@ def _json_error(status, code, message, **extra):
 
 def _flag(params, name):
     return str(params.get(name, "")).strip().lower() in TRUE_VALUES
+
+
+def server_key_required(func):
+    """Authenticate the calling mail server by its key before anything else.
+
+    The wrapped route receives the server as its first argument. These routes
+    are the only ones with ``csrf=False``: their client is a mail server with
+    no session and no CSRF token, and the key check stands in its place.
+    """
+
+    @functools.wraps(func)
+    def wrapper(self, *args, **kwargs):
+        server = self._nolog_authenticate()
+        if not server:
+            return self._nolog_unauthorized()
+        return func(self, server, *args, **kwargs)
+
+    return wrapper
 
 
 class NologApi(http.Controller):
@@ -81,10 +100,8 @@ class NologApi(http.Controller):
         csrf=False,
         save_session=False,
     )
-    def nolog_usage(self, **params):
-        server = self._nolog_authenticate()
-        if not server:
-            return self._nolog_unauthorized()
+    @server_key_required
+    def nolog_usage(self, server, **params):
         if request.httprequest.mimetype in FORM_TYPES:
             return _json_error(
                 415,
@@ -147,13 +164,10 @@ class NologApi(http.Controller):
         type="http",
         auth="public",
         methods=["GET"],
-        csrf=False,
         save_session=False,
     )
-    def nolog_feed(self, **params):
-        server = self._nolog_authenticate()
-        if not server:
-            return self._nolog_unauthorized()
+    @server_key_required
+    def nolog_feed(self, server, **params):
         return _feed_response(server, params.get("format") or "json")
 
     @http.route(
@@ -161,13 +175,10 @@ class NologApi(http.Controller):
         type="http",
         auth="public",
         methods=["GET"],
-        csrf=False,
         save_session=False,
     )
-    def nolog_purge_list(self, **params):
-        server = self._nolog_authenticate()
-        if not server:
-            return self._nolog_unauthorized()
+    @server_key_required
+    def nolog_purge_list(self, server, **params):
         requests = (
             request.env["nolog.purge.request"]
             .sudo()
@@ -185,10 +196,8 @@ class NologApi(http.Controller):
         csrf=False,
         save_session=False,
     )
-    def nolog_purge_done(self, request_id, **params):
-        server = self._nolog_authenticate()
-        if not server:
-            return self._nolog_unauthorized()
+    @server_key_required
+    def nolog_purge_done(self, server, request_id, **params):
         body = self._nolog_read_body(64 * 1024)
         if body is None:
             return _json_error(
