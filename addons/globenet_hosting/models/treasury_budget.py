@@ -467,8 +467,6 @@ class TreasuryBudget(models.Model):
     def _get_debt_schedule(self, date_from, date_to):
         """Instalments due per month index and direction (payable/receivable)."""
         result = defaultdict(dict)
-        if "debt.plan.instalment" not in self.env:
-            return result
         Instalment = self.env["debt.plan.instalment"]
         for direction in ("payable", "receivable"):
             domain = self._debt_domain(direction) + [
@@ -484,8 +482,6 @@ class TreasuryBudget(models.Model):
     def _get_debt_paid(self):
         """Paid part of the instalments due in the month, per direction."""
         result = {}
-        if "debt.plan.instalment" not in self.env:
-            return result
         Instalment = self.env["debt.plan.instalment"]
         for direction in ("payable", "receivable"):
             domain = self._debt_domain(direction) + [
