@@ -98,8 +98,7 @@ class NologPurgeRequest(models.Model):
                 older = self.env._("older than %(days)s days", days=low)
             else:
                 older = self.env._(
-                    "older than their policy's retention (%(low)s to %(high)s "
-                    "days)",
+                    "older than their policy's retention (%(low)s to %(high)s days)",
                     low=low,
                     high=high,
                 )

@@ -47,15 +47,16 @@ class NologWarning(models.Model):
     email_state = fields.Selection(
         [
             ("queued", "In the mail queue"),
-            ("sent", "Sent"),
+            ("sent", "Handed to the mail server"),
             ("failed", "Failed"),
             ("not_queued", "Not queued"),
         ],
         string="Email status",
         compute="_compute_email_state",
-        help="In the mail queue: not sent yet. Sent: the mail queue sent it (and "
-        "then deleted its copy). Failed: the mail server refused it; see the "
-        "mail queue. Not queued: the email could not be written, see the error.",
+        help="In the mail queue: not sent yet. Handed to the mail server: the "
+        "mail queue sent it (and then deleted its own copy). Failed: the mail "
+        "server refused it, see the mail queue. Not queued: the email could not "
+        "be written, see the error.",
     )
 
     @api.depends("mail_id", "error")

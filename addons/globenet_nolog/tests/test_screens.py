@@ -42,9 +42,9 @@ class TestScreens(NologCommon):
     def _arch(self, xmlid):
         view = self.env.ref(xmlid)
         return etree.fromstring(
-            self.env[view.model].get_views([(view.id, view.type)])["views"][
-                view.type
-            ]["arch"]
+            self.env[view.model].get_views([(view.id, view.type)])["views"][view.type][
+                "arch"
+            ]
         )
 
     # ------------------------------------------------------------------
@@ -212,9 +212,9 @@ class TestScreens(NologCommon):
             action.context, {"active_ids": self.carol.ids, "active_id": self.carol.id}
         )
         form = Form(
-            self.env["nolog.mailbox.warn"].with_user(self.operator).with_context(
-                **context
-            )
+            self.env["nolog.mailbox.warn"]
+            .with_user(self.operator)
+            .with_context(**context)
         )
         self.assertEqual(form.mailbox_count, 1)
         form.mailbox_ids.add(self.bob)
@@ -269,9 +269,7 @@ class TestScreens(NologCommon):
             with self.assertRaises(AccessError):
                 as_user.unlink()
             with self.assertRaises(AccessError):
-                as_user.create(
-                    {"mailbox_id": self.alice.id, "date": "2020-01-01"}
-                )
+                as_user.create({"mailbox_id": self.alice.id, "date": "2020-01-01"})
             with self.assertRaises(AccessError):
                 self.alice.with_user(user).write(
                     {"history_ids": [Command.delete(rows.id)]}
@@ -310,8 +308,10 @@ class TestScreens(NologCommon):
     # ------------------------------------------------------------------
     def test_upload_where_operators_work(self):
         action = self.env.ref("globenet_nolog.nolog_ingestion_upload_action")
-        menus = self.env["ir.ui.menu"].with_user(self.operator).search(
-            [("action", "=", f"ir.actions.act_window,{action.id}")]
+        menus = (
+            self.env["ir.ui.menu"]
+            .with_user(self.operator)
+            .search([("action", "=", f"ir.actions.act_window,{action.id}")])
         )
         self.assertEqual(
             menus.parent_id,
