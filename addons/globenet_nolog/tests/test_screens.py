@@ -8,8 +8,9 @@ from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError
+from odoo.modules.module import get_manifest
 from odoo.tests import Form, new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tools import file_open, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 from .common import MB, NologCommon
@@ -82,8 +83,9 @@ class TestScreens(NologCommon):
     # Quota bars over 100 %
     # ------------------------------------------------------------------
     def test_quota_bar_full_and_red_over_quota(self):
-        """Odoo's progress bar fills up to 100 % and takes ``overflow_class``
-        above: without it, the full bar is grey on grey and looks empty."""
+        """Odoo's progress bar fills up to 100 % and takes its overflow class
+        above, grey by default: the full bar was grey on grey and looked empty.
+        The quota bar is red over 100 % and writes the figure in full."""
         for xmlid in (
             "globenet_nolog.nolog_mailbox_view_list",
             "globenet_nolog.nolog_mailbox_view_form",
@@ -92,16 +94,25 @@ class TestScreens(NologCommon):
             bars = self._arch(xmlid).xpath("//field[@name='quota_percent']")
             self.assertTrue(bars, xmlid)
             for bar in bars:
-                self.assertEqual(bar.get("widget"), "progressbar", xmlid)
-                options = safe_eval(bar.get("options") or "{}")
-                self.assertEqual(options.get("overflow_class"), "bg-danger", xmlid)
+                self.assertEqual(bar.get("widget"), "nolog_quota_bar", xmlid)
+        script = "globenet_nolog/static/src/views/fields/quota_bar_field.js"
+        self.assertIn(
+            script, get_manifest("globenet_nolog")["assets"]["web.assets_backend"]
+        )
+        with file_open(script) as source:
+            code = source.read()
+        self.assertIn('add("nolog_quota_bar"', code)
+        self.assertIn('"bg-danger"', code)
 
     def test_over_quota_list(self):
         arch = self._arch("globenet_nolog.nolog_mailbox_view_list_over_quota")
-        # percentages through the progress bar widget, which writes "%"
-        for fname in ("quota_percent", "trash_share"):
+        # percentages through progress bar widgets, which write "%"
+        for fname, widget in (
+            ("quota_percent", "nolog_quota_bar"),
+            ("trash_share", "progressbar"),
+        ):
             (field,) = arch.xpath(f"//field[@name='{fname}']")
-            self.assertEqual(field.get("widget"), "progressbar")
+            self.assertEqual(field.get("widget"), widget)
         # coloured state badges, as in the main list
         (state,) = arch.xpath("//field[@name='state']")
         self.assertEqual(state.get("widget"), "badge")
