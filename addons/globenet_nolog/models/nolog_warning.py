@@ -64,9 +64,7 @@ class NologWarning(models.Model):
         # mail.mail is readable by administrators only: read its state with
         # sudo, after checking that the user may read these warnings
         self.check_access("read")
-        states = {
-            mail.id: mail.state for mail in self.mail_id.sudo().exists() if mail.id
-        }
+        states = {mail.id: mail.state for mail in self.mail_id.sudo().exists()}
         for warning in self:
             mail_state = states.get(warning.mail_id.id)
             if warning.error:

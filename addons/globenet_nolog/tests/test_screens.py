@@ -401,3 +401,18 @@ class TestScreens(NologCommon):
             lang="fr_FR"
         )
         self.assertEqual(menu.name, "Importer un relevé d'usage")
+        # a rejected report reopens the window with its title and reasons in French
+        wizard = (
+            self.env["nolog.ingestion.upload"]
+            .with_context(lang="fr_FR")
+            .create(
+                {
+                    "server_id": self.server.id,
+                    "report_file": base64.b64encode(b"not an address,12\n"),
+                    "file_format": "csv",
+                }
+            )
+        )
+        action = wizard.action_import()
+        self.assertEqual(action["name"], "Importer un relevé d'usage")
+        self.assertIn("ligne 1", wizard.ingestion_errors)
