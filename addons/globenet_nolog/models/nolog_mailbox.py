@@ -479,8 +479,8 @@ class NologMailbox(models.Model):
         self.ensure_one()
         mail_id = template.send_mail(self.id)
         level = level or self.env["nolog.policy.level"]
-        Warning = self.env["nolog.warning"]
-        Warning.create(
+        NologWarning = self.env["nolog.warning"]
+        NologWarning.create(
             {
                 "mailbox_id": self.id,
                 "level_id": level.id,
@@ -490,7 +490,7 @@ class NologMailbox(models.Model):
                 "mail_template_id": template.id,
                 "mail_id": mail_id,
                 "manual": manual,
-                **Warning._email_copy_vals(mail_id),
+                **NologWarning._email_copy_vals(mail_id),
             }
         )
         recipients = self.address
