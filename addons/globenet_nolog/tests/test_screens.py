@@ -262,6 +262,10 @@ class TestScreens(NologCommon):
         arch = self._arch("globenet_nolog.nolog_warning_view_form")
         self.assertTrue(arch.xpath("//field[@name='email_body']"))
         self.assertTrue(arch.xpath("//field[@name='email_to']"))
+        # an operator opens it (the mail queue itself is for administrators)
+        form = Form(as_operator)
+        self.assertEqual(form.email_subject, as_operator.email_subject)
+        self.assertEqual(form.email_state, "sent")
 
     # ------------------------------------------------------------------
     # Usage history is read-only
