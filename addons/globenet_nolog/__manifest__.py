@@ -32,6 +32,11 @@
         "views/globenet_nolog_menus.xml",
     ],
     "demo": ["demo/nolog_demo.xml"],
+    "assets": {
+        "web.assets_backend": [
+            "globenet_nolog/static/src/views/fields/quota_bar_field.js",
+        ],
+    },
     "installable": True,
     "application": True,
 }

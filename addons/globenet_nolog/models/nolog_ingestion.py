@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import usage_parser
+from .nolog_mailbox import AUTOMATIC_STATES
 
 CHUNK_SIZE = 20000
 MAX_LISTED = 1000
@@ -458,12 +459,9 @@ class NologIngestion(models.Model):
                   FROM (
                     SELECT n.*,
                            CASE
-                               WHEN n.old_state
-                                   NOT IN ('active', 'warned', 'over_quota')
+                               WHEN n.old_state NOT IN %(automatic)s
                                    THEN n.old_state
-                               WHEN n.pct >= 100 THEN 'over_quota'
-                               WHEN n.level_id IS NOT NULL THEN 'warned'
-                               ELSE 'active' END AS state
+                               ELSE %(automatic_state)s END AS state
                       FROM (
                         SELECT c.*,
                                (SELECT l.id FROM nolog_policy_level l
@@ -507,6 +505,10 @@ class NologIngestion(models.Model):
                 date=fields.Date.to_date(reported_at),
                 uid=self.env.uid,
                 server=server.id,
+                automatic=AUTOMATIC_STATES,
+                automatic_state=self.env["nolog.mailbox"]._automatic_state_sql(
+                    SQL("n.id"), SQL("n.pct"), SQL("n.level_id")
+                ),
             )
         )
         return cr.rowcount

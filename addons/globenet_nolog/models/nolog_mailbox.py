@@ -23,11 +23,13 @@ class NologMailbox(models.Model):
     _order = "address"
 
     address = fields.Char(required=True, tracking=True)
+    # No check_company: the mailbox's company is the server's (related), so
+    # there is nothing to check, and its domain would hide every server while
+    # a new mailbox has no server (hence no company) yet.
     server_id = fields.Many2one(
         "nolog.server",
         required=True,
         index=True,
-        check_company=True,
         tracking=True,
         ondelete="restrict",
     )
@@ -343,14 +345,92 @@ class NologMailbox(models.Model):
             "context": {"default_mailbox_ids": self.ids},
         }
 
+    @api.model
+    def _automatic_state_sql(self, mailbox_id, percent, level_id):
+        """The rule of the automatic states, as one SQL expression.
+
+        - ``over_quota``: the usage reached 100 % of the quota;
+        - ``warned``: a warning level is reached and the mailbox was sent the
+          warning of that level or of a higher one (a warning that could not be
+          queued does not count);
+        - ``active`` otherwise: a level reached but no warning sent yet is still
+          active, the daily job sends it.
+
+        ``mailbox_id``, ``percent`` and ``level_id`` are SQL expressions. The
+        usage report and the mailbox (after a warning, or when a suspension is
+        lifted) both use this one definition.
+        """
+        return SQL(
+            """
+            CASE
+                WHEN %(percent)s >= 100 THEN 'over_quota'
+                WHEN %(level_id)s IS NULL THEN 'active'
+                WHEN EXISTS (
+                    SELECT 1
+                      FROM nolog_warning w
+                      JOIN nolog_policy_level l ON l.id = %(level_id)s
+                     WHERE w.mailbox_id = %(mailbox_id)s
+                       AND w.error IS NULL
+                       AND w.percent >= l.percent
+                ) THEN 'warned'
+                ELSE 'active'
+            END
+            """,
+            mailbox_id=mailbox_id,
+            percent=percent,
+            level_id=level_id,
+        )
+
+    def _automatic_states(self):
+        """{mailbox id: state given by its usage and the warnings sent}."""
+        if not self.ids:
+            return {}
+        self.flush_recordset(["quota_percent", "warning_level_id"])
+        self.env["nolog.warning"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT m.id, %s FROM nolog_mailbox m WHERE m.id IN %s",
+                self._automatic_state_sql(
+                    SQL("m.id"), SQL("m.quota_percent"), SQL("m.warning_level_id")
+                ),
+                tuple(self.ids),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
     def _automatic_state(self):
-        """State given by the usage alone (active, warned or over quota)."""
+        """State given by the usage and the warnings sent (active, warned or
+        over quota), whatever the current state."""
         self.ensure_one()
-        if self.quota_percent >= 100:
-            return "over_quota"
-        if self.warning_level_id:
-            return "warned"
-        return "active"
+        return self._automatic_states()[self.id]
+
+    def _refresh_automatic_state(self):
+        """Bring the mailboxes in an automatic state to the state of the rule.
+
+        Set-based; the suspended, closing and closed mailboxes are left alone.
+        """
+        if not self.ids:
+            return
+        self.flush_recordset(["quota_percent", "warning_level_id", "state"])
+        self.env["nolog.warning"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE nolog_mailbox m
+                   SET state = v.state
+                  FROM (SELECT x.id, %(rule)s AS state
+                          FROM nolog_mailbox x
+                         WHERE x.id IN %(ids)s AND x.state IN %(automatic)s) v
+                 WHERE m.id = v.id AND m.state != v.state
+                """,
+                rule=self._automatic_state_sql(
+                    SQL("x.id"), SQL("x.quota_percent"), SQL("x.warning_level_id")
+                ),
+                ids=tuple(self.ids),
+                automatic=AUTOMATIC_STATES,
+            )
+        )
+        self.invalidate_recordset(["state"])
 
     def _suspend(self, reason):
         """Suspend the mailboxes: a human decision, recorded with its reason."""
@@ -394,11 +474,13 @@ class NologMailbox(models.Model):
         }
 
     def _send_warning(self, template, level=None, manual=False):
-        """Queue ``template`` to the mailbox and log it in the chatter."""
+        """Queue ``template`` to the mailbox, keep a copy of the email in the
+        warnings sent, and log it in the chatter."""
         self.ensure_one()
         mail_id = template.send_mail(self.id)
         level = level or self.env["nolog.policy.level"]
-        self.env["nolog.warning"].create(
+        NologWarning = self.env["nolog.warning"]
+        NologWarning.create(
             {
                 "mailbox_id": self.id,
                 "level_id": level.id,
@@ -408,6 +490,7 @@ class NologMailbox(models.Model):
                 "mail_template_id": template.id,
                 "mail_id": mail_id,
                 "manual": manual,
+                **NologWarning._email_copy_vals(mail_id),
             }
         )
         recipients = self.address

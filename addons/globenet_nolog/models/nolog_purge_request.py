@@ -21,9 +21,10 @@ class NologPurgeRequest(models.Model):
     _order = "id desc"
 
     name = fields.Char(required=True, readonly=True, default="/", copy=False)
-    server_id = fields.Many2one(
-        "nolog.server", required=True, check_company=True, tracking=True
-    )
+    # The company is the server's (a related field): no check_company here. On
+    # a new request the company is still empty, and check_company's domain
+    # would then offer only servers without a company, i.e. none.
+    server_id = fields.Many2one("nolog.server", required=True, tracking=True)
     company_id = fields.Many2one(related="server_id.company_id", store=True)
     state = fields.Selection(
         [
@@ -41,14 +42,25 @@ class NologPurgeRequest(models.Model):
     )
     line_count = fields.Integer(string="Mailboxes to purge", readonly=True)
     estimated_bytes = fields.Float(
-        string="Estimated gain (bytes)",
+        string="Trash total (bytes)",
         digits=(20, 0),
         readonly=True,
-        help="Sum of the Trash sizes last reported for these mailboxes: an upper "
-        "bound, since only messages older than the retention are removed.",
+        help="Sum of the Trash sizes last reported for these mailboxes.",
+    )
+    trash_total_display = fields.Char(
+        string="Trash total",
+        compute="_compute_estimated_display",
+        help="Sum of the Trash sizes last reported for these mailboxes.",
     )
     estimated_display = fields.Char(
-        string="Estimated gain", compute="_compute_estimated_display"
+        string="Estimated gain",
+        compute="_compute_estimated_display",
+        help="At most the Trash total: the mail server reports the size of each "
+        "Trash, not the age of its messages, and the purge removes only the "
+        "messages older than the retention.",
+    )
+    estimate_note = fields.Char(
+        string="About the estimate", compute="_compute_estimate_note"
     )
     requested_date = fields.Datetime(readonly=True)
     done_date = fields.Datetime(readonly=True)
@@ -65,7 +77,37 @@ class NologPurgeRequest(models.Model):
     @api.depends("estimated_bytes")
     def _compute_estimated_display(self):
         for request in self:
-            request.estimated_display = human_size(request.estimated_bytes)
+            total = human_size(request.estimated_bytes)
+            request.trash_total_display = total
+            request.estimated_display = self.env._("up to %(size)s", size=total)
+
+    @api.depends("line_ids.retention_days")
+    def _compute_estimate_note(self):
+        groups = self.env["nolog.purge.request.line"]._read_group(
+            [("request_id", "in", self.ids)],
+            groupby=["request_id"],
+            aggregates=["retention_days:min", "retention_days:max"],
+        )
+        retention = {request.id: (low, high) for request, low, high in groups}
+        for request in self:
+            low, high = retention.get(request.id, (0, 0))
+            if not low:
+                request.estimate_note = False
+                continue
+            if low == high:
+                older = self.env._("older than %(days)s days", days=low)
+            else:
+                older = self.env._(
+                    "older than their policy's retention (%(low)s to %(high)s days)",
+                    low=low,
+                    high=high,
+                )
+            request.estimate_note = self.env._(
+                "The mail server reports the size of each Trash, not the age of "
+                "its messages. The purge removes only the messages %(older)s: it "
+                "frees at most the Trash total, often less.",
+                older=older,
+            )
 
     @api.depends("line_ids")
     def _compute_commands_preview(self):

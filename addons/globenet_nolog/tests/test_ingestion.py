@@ -41,7 +41,8 @@ class TestIngestion(NologCommon):
         self.assertEqual(self.alice.message_count, 321)
         self.assertEqual(self.alice.quota_percent, 95.0)
         self.assertEqual(self.alice.warning_level_id, self.level_90)
-        self.assertEqual(self.alice.state, "warned")
+        # a level reached is not a warning sent: warned once the warning goes out
+        self.assertEqual(self.alice.state, "active")
         self.assertEqual(self.bob.usage_bytes, 10 * MB)
         self.assertEqual(self.bob.state, "active")
         self.assertEqual(self.alice.usage_mb, 95.0)

@@ -34,6 +34,14 @@ class NologIngestionUpload(models.TransientModel):
         string="Apply valid lines only",
         help="By default nothing is applied when a line is bad.",
     )
+    ingestion_id = fields.Many2one(
+        "nolog.ingestion",
+        string="Last attempt",
+        readonly=True,
+        help="The report last imported from this window, when it was rejected.",
+    )
+    ingestion_state = fields.Selection(related="ingestion_id.state")
+    ingestion_errors = fields.Text(related="ingestion_id.errors")
 
     def action_import(self):
         self.ensure_one()
@@ -60,6 +68,18 @@ class NologIngestionUpload(models.TransientModel):
             )
         )
         ingestion.sudo().user_id = self.env.user
+        if ingestion.state == "rejected":
+            # nothing was applied: say why here, and let the operator change
+            # the options or the file and import again
+            self.ingestion_id = ingestion.id
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Upload a usage report"),
+                "res_model": self._name,
+                "res_id": self.id,
+                "view_mode": "form",
+                "target": "new",
+            }
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Ingestion"),

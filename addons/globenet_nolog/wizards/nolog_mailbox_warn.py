@@ -1,6 +1,6 @@
 # Copyright 2025 Globenet
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -11,7 +11,9 @@ class NologMailboxWarn(models.TransientModel):
     _description = "Send a warning to mailboxes"
 
     mailbox_ids = fields.Many2many("nolog.mailbox", string="Mailboxes", required=True)
-    mailbox_count = fields.Integer(compute="_compute_mailbox_count")
+    mailbox_count = fields.Integer(
+        string="Mailboxes selected", compute="_compute_mailbox_count"
+    )
     mail_template_id = fields.Many2one(
         "mail.template",
         string="Email template",
@@ -20,6 +22,7 @@ class NologMailboxWarn(models.TransientModel):
         "reached.",
     )
 
+    @api.depends("mailbox_ids")
     def _compute_mailbox_count(self):
         for wizard in self:
             wizard.mailbox_count = len(wizard.mailbox_ids)
