@@ -20,7 +20,7 @@ class NologUsageHistory(models.Model):
     mailbox_id = fields.Many2one(
         "nolog.mailbox", required=True, ondelete="cascade", index=False
     )
-    company_id = fields.Many2one(related="mailbox_id.company_id")
+    company_id = fields.Many2one(related="mailbox_id.company_id", store=True)
     date = fields.Date(required=True)
     usage_bytes = fields.Float(string="Usage (bytes)", digits=(20, 0), aggregator="max")
     usage_mb = fields.Float(
