@@ -181,6 +181,8 @@ class TestHostingResellerPortal(HostingCommon, HttpCase):
         for invoice in self.invoices:
             self.assertIn(invoice.name, response.text)
             self.assertIn(f'href="/my/invoices/{invoice.id}"', response.text)
+            # once, in the table: not in the breadcrumbs as well
+            self.assertEqual(response.text.count(invoice.name), 1)
 
     def test_get_writes_no_access_token(self):
         self.env.flush_all()
