@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL, create_index
+from odoo.tools.sql import column_exists, create_column, table_exists
 
 DEFAULT_HISTORY_DAYS = 400
 
@@ -36,6 +37,26 @@ class NologUsageHistory(models.Model):
             "One usage row per mailbox and day.",
         ),
     ]
+
+    def _auto_init(self):
+        # The company became a stored field after rows existed: fill it in one
+        # statement, as the ORM would recompute the whole table row by row.
+        cr = self.env.cr
+        if table_exists(cr, self._table) and not column_exists(
+            cr, self._table, "company_id"
+        ):
+            create_column(cr, self._table, "company_id", "int4")
+            cr.execute(
+                SQL(
+                    """
+                    UPDATE nolog_usage_history h
+                       SET company_id = m.company_id
+                      FROM nolog_mailbox m
+                     WHERE m.id = h.mailbox_id
+                    """
+                )
+            )
+        return super()._auto_init()
 
     def init(self):
         # a BRIN index is tiny and nearly free to maintain on rows that arrive
