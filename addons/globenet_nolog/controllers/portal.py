@@ -13,9 +13,17 @@ class NologPortal(CustomerPortal):
         if "nolog_mailbox_count" in counters:
             Mailbox = request.env["nolog.mailbox"]
             values["nolog_mailbox_count"] = (
-                Mailbox.search_count([]) if Mailbox.has_access("read") else 0
+                Mailbox.search_count(self._nolog_mailbox_domain())
+                if Mailbox.has_access("read")
+                else 0
             )
         return values
+
+    def _nolog_mailbox_domain(self):
+        """The user's own mailboxes, named explicitly: an operator may read
+        every mailbox, yet lists only their own here."""
+        partner = request.env.user.partner_id.commercial_partner_id
+        return [("partner_id", "child_of", partner.id)]
 
     @http.route(
         ["/my/mailboxes", "/my/mailboxes/page/<int:page>"],
@@ -28,12 +36,13 @@ class NologPortal(CustomerPortal):
         if not Mailbox.has_access("read"):
             return request.redirect("/my")
         values = self._prepare_portal_layout_values()
-        count = Mailbox.search_count([])
+        domain = self._nolog_mailbox_domain()
+        count = Mailbox.search_count(domain)
         portal_pager = pager(
             url="/my/mailboxes", total=count, page=page, step=self._items_per_page
         )
         mailboxes = Mailbox.search(
-            [], limit=self._items_per_page, offset=portal_pager["offset"]
+            domain, limit=self._items_per_page, offset=portal_pager["offset"]
         )
         values.update(
             {

@@ -520,8 +520,10 @@ class NologIngestion(models.Model):
             SQL(
                 """
                 INSERT INTO nolog_usage_history (
-                    mailbox_id, date, usage_bytes, message_count, trash_bytes)
-                SELECT m.id, %(date)s, m.usage_bytes, m.message_count, m.trash_bytes
+                    mailbox_id, company_id, date, usage_bytes, message_count,
+                    trash_bytes)
+                SELECT m.id, m.company_id, %(date)s, m.usage_bytes, m.message_count,
+                       m.trash_bytes
                   FROM %(agg)s a
                   JOIN nolog_mailbox m ON m.address = a.address
                  WHERE m.server_id = %(server)s

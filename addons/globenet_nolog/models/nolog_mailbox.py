@@ -12,6 +12,10 @@ from ..tools.usage_parser import is_valid_address, normalize_address
 _logger = logging.getLogger(__name__)
 
 AUTOMATIC_STATES = ("active", "warned", "over_quota")
+MANAGER_GROUP = "globenet_nolog.group_globenet_nolog_manager"
+# A manager's decisions: the state (suspended, closing and closed are set by a
+# manager; the other states follow the usage reports) and the suspension.
+DECISION_FIELDS = ("state", "suspended_by_id", "suspended_date", "suspension_reason")
 
 
 class NologMailbox(models.Model):
@@ -280,11 +284,27 @@ class NologMailbox(models.Model):
         for vals in vals_list:
             if vals.get("address"):
                 vals["address"] = normalize_address(vals["address"])
+            if vals.get("state", "active") not in AUTOMATIC_STATES or any(
+                vals.get(fname) for fname in DECISION_FIELDS[1:]
+            ):
+                self._check_manager(
+                    self.env._(
+                        "Only a no-log manager may register a suspended or "
+                        "closed mailbox."
+                    )
+                )
         return super().create(vals_list)
 
     def write(self, vals):
         if vals.get("address"):
             vals["address"] = normalize_address(vals["address"])
+        if any(fname in vals for fname in DECISION_FIELDS):
+            self._check_manager(
+                self.env._(
+                    "Only a no-log manager may change the state of a mailbox "
+                    "or its suspension: use the buttons of the mailbox."
+                )
+            )
         return super().write(vals)
 
     def _compute_access_url(self):
@@ -299,8 +319,17 @@ class NologMailbox(models.Model):
         action["domain"] = [("mailbox_id", "=", self.id)]
         return action
 
+    def _is_manager(self):
+        return self.env.su or self.env.user.has_group(MANAGER_GROUP)
+
+    def _check_manager(self, message):
+        """Raise ``message`` as an AccessError unless the user is a manager."""
+        if not self._is_manager():
+            raise AccessError(message)
+
     def action_suspend(self):
         self.ensure_one()
+        self._check_manager(self.env._("Only a no-log manager may suspend a mailbox."))
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Suspend mailbox"),
@@ -311,6 +340,7 @@ class NologMailbox(models.Model):
         }
 
     def action_unsuspend(self):
+        self._check_manager(self.env._("Only a no-log manager may lift a suspension."))
         self.check_access("write")
         for mailbox in self:
             if mailbox.state != "suspended":
@@ -326,12 +356,15 @@ class NologMailbox(models.Model):
             mailbox.message_post(body=self.env._("Suspension lifted."))
 
     def action_start_closing(self):
+        self._check_manager(self.env._("Only a no-log manager may close a mailbox."))
         self.write({"state": "closing"})
 
     def action_close(self):
+        self._check_manager(self.env._("Only a no-log manager may close a mailbox."))
         self.write({"state": "closed"})
 
     def action_reopen(self):
+        self._check_manager(self.env._("Only a no-log manager may reopen a mailbox."))
         for mailbox in self:
             mailbox.state = mailbox._automatic_state()
 
@@ -434,10 +467,7 @@ class NologMailbox(models.Model):
 
     def _suspend(self, reason):
         """Suspend the mailboxes: a human decision, recorded with its reason."""
-        if not self.env.user.has_group("globenet_nolog.group_globenet_nolog_manager"):
-            raise AccessError(
-                self.env._("Only a no-log manager may suspend a mailbox.")
-            )
+        self._check_manager(self.env._("Only a no-log manager may suspend a mailbox."))
         for mailbox in self:
             if not mailbox.policy_id.allow_suspension:
                 raise UserError(

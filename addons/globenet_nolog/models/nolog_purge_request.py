@@ -185,9 +185,10 @@ class NologPurgeRequest(models.Model):
             SQL(
                 """
                 INSERT INTO nolog_purge_request_line (
-                    request_id, mailbox_id, address, retention_days, trash_bytes,
-                    create_uid, create_date, write_uid, write_date)
-                SELECT %(request)s, m.id, m.address, p.trash_retention_days,
+                    request_id, company_id, mailbox_id, address, retention_days,
+                    trash_bytes, create_uid, create_date, write_uid, write_date)
+                SELECT %(request)s, %(company)s, m.id, m.address,
+                       p.trash_retention_days,
                        m.trash_bytes, %(uid)s, now() AT TIME ZONE 'UTC',
                        %(uid)s, now() AT TIME ZONE 'UTC'
                   FROM nolog_mailbox m
@@ -198,6 +199,7 @@ class NologPurgeRequest(models.Model):
                    AND p.trash_retention_days > 0
                 """,
                 request=self.id,
+                company=self.company_id.id,
                 uid=self.env.uid,
                 server=self.server_id.id,
             )

@@ -14,7 +14,7 @@ class NologPurgeRequestLine(models.Model):
     request_id = fields.Many2one(
         "nolog.purge.request", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one(related="request_id.company_id")
+    company_id = fields.Many2one(related="request_id.company_id", store=True)
     mailbox_id = fields.Many2one("nolog.mailbox", required=True, ondelete="cascade")
     address = fields.Char(required=True)
     retention_days = fields.Integer(required=True)

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL, create_index
+from odoo.tools.sql import column_exists, create_column, table_exists
 
 DEFAULT_HISTORY_DAYS = 400
 
@@ -20,7 +21,7 @@ class NologUsageHistory(models.Model):
     mailbox_id = fields.Many2one(
         "nolog.mailbox", required=True, ondelete="cascade", index=False
     )
-    company_id = fields.Many2one(related="mailbox_id.company_id")
+    company_id = fields.Many2one(related="mailbox_id.company_id", store=True)
     date = fields.Date(required=True)
     usage_bytes = fields.Float(string="Usage (bytes)", digits=(20, 0), aggregator="max")
     usage_mb = fields.Float(
@@ -36,6 +37,26 @@ class NologUsageHistory(models.Model):
             "One usage row per mailbox and day.",
         ),
     ]
+
+    def _auto_init(self):
+        # The company became a stored field after rows existed: fill it in one
+        # statement, as the ORM would recompute the whole table row by row.
+        cr = self.env.cr
+        if table_exists(cr, self._table) and not column_exists(
+            cr, self._table, "company_id"
+        ):
+            create_column(cr, self._table, "company_id", "int4")
+            cr.execute(
+                SQL(
+                    """
+                    UPDATE nolog_usage_history h
+                       SET company_id = m.company_id
+                      FROM nolog_mailbox m
+                     WHERE m.id = h.mailbox_id
+                    """
+                )
+            )
+        return super()._auto_init()
 
     def init(self):
         # a BRIN index is tiny and nearly free to maintain on rows that arrive

@@ -1,5 +1,8 @@
 # Copyright 2025 Globenet
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
+import base64
+
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -179,3 +182,269 @@ class TestPortal(NologCommon, HttpCase):
         self.assertTrue(response.url.endswith("/my"))
         response = self.url_open("/my/home")
         self.assertIn("/my/mailboxes", response.text)
+
+
+@tagged("post_install", "-at_install")
+class TestManagerDecisions(NologCommon):
+    """Suspending, lifting a suspension, closing and reopening are a
+    manager's decisions: the model refuses them to an operator, whatever the
+    view shows."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.operator = new_test_user(
+            cls.env,
+            login="nolog_operator",
+            groups="globenet_nolog.group_globenet_nolog_operator",
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="nolog_manager",
+            groups="globenet_nolog.group_globenet_nolog_manager",
+        )
+        cls.carol.with_user(cls.manager)._suspend("Spam source")
+
+    def test_operator_cannot_lift_a_suspension(self):
+        with self.assertRaises(AccessError):
+            self.carol.with_user(self.operator).action_unsuspend()
+        self.assertEqual(self.carol.state, "suspended")
+        self.assertEqual(self.carol.suspension_reason, "Spam source")
+        self.carol.with_user(self.manager).action_unsuspend()
+        self.assertEqual(self.carol.state, "active")
+        self.assertFalse(self.carol.suspended_by_id)
+
+    def test_operator_cannot_write_the_state(self):
+        Mailbox = self.env["nolog.mailbox"].with_user(self.operator)
+        for mailbox, vals in (
+            (self.bob, {"state": "suspended"}),
+            (self.bob, {"state": "closed"}),
+            (self.carol, {"state": "active"}),
+            (self.carol, {"suspension_reason": False}),
+            (self.bob, {"suspended_by_id": self.operator.id}),
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                mailbox.with_user(self.operator).write(vals)
+        self.assertEqual(self.bob.state, "active")
+        self.assertEqual(self.carol.state, "suspended")
+        self.assertEqual(self.carol.suspension_reason, "Spam source")
+        with self.assertRaises(AccessError):
+            Mailbox.create(
+                {
+                    "address": "dave@no-log.test",
+                    "server_id": self.server.id,
+                    "policy_id": self.policy.id,
+                    "state": "suspended",
+                }
+            )
+        # the rest of the mailbox stays the operator's to edit
+        self.bob.with_user(self.operator).write({"partner_id": self.partner.id})
+        self.assertEqual(self.bob.partner_id, self.partner)
+        created = Mailbox.create(
+            {
+                "address": "erin@no-log.test",
+                "server_id": self.server.id,
+                "policy_id": self.policy.id,
+            }
+        )
+        self.assertEqual(created.state, "active")
+
+    def test_operator_cannot_close_or_reopen(self):
+        bob = self.bob.with_user(self.operator)
+        with self.assertRaises(AccessError):
+            bob.action_start_closing()
+        with self.assertRaises(AccessError):
+            bob.action_suspend()
+        self.bob.with_user(self.manager).action_start_closing()
+        self.assertEqual(self.bob.state, "closing")
+        with self.assertRaises(AccessError):
+            bob.action_close()
+        with self.assertRaises(AccessError):
+            bob.action_reopen()
+        self.assertEqual(self.bob.state, "closing")
+        self.bob.with_user(self.manager).action_close()
+        self.assertEqual(self.bob.state, "closed")
+        self.bob.with_user(self.manager).action_reopen()
+        self.assertEqual(self.bob.state, "active")
+
+    def test_suspend_wizard_is_the_managers(self):
+        with self.assertRaises(AccessError):
+            self.env["nolog.mailbox.suspend"].with_user(self.operator).create(
+                {"mailbox_ids": [(6, 0, self.bob.ids)], "reason": "no"}
+            )
+        self.assertEqual(self.bob.state, "active")
+
+
+@tagged("post_install", "-at_install")
+class TestMultiCompanyRecords(NologCommon):
+    """Usage history, warning levels and purge lines follow the company of
+    their mailbox, policy or request; the upload wizard checks the server."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other_company = cls.env["res.company"].create({"name": "Other host"})
+        cls.other_policy = cls.env["nolog.policy"].create(
+            {
+                "name": "Other 100 MB",
+                "quota_mb": 100,
+                "trash_retention_days": 30,
+                "company_id": cls.other_company.id,
+                "level_ids": [
+                    Command.create(
+                        {
+                            "percent": 90,
+                            "mail_template_id": cls.env.ref(
+                                "globenet_nolog.mail_template_nolog_warning_90"
+                            ).id,
+                        }
+                    )
+                ],
+            }
+        )
+        cls.other_host = cls.env["nolog.server"].create(
+            {
+                "name": "Other",
+                "hostname": "other.test.example",
+                "company_id": cls.other_company.id,
+                "policy_id": cls.other_policy.id,
+            }
+        )
+        cls.yann = cls.env["nolog.mailbox"].create(
+            {
+                "address": "yann@other.test",
+                "server_id": cls.other_host.id,
+                "policy_id": cls.other_policy.id,
+            }
+        )
+        cls.operator = new_test_user(
+            cls.env,
+            login="nolog_operator",
+            groups="globenet_nolog.group_globenet_nolog_operator",
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="nolog_manager",
+            groups="globenet_nolog.group_globenet_nolog_manager",
+        )
+
+    def test_usage_history(self):
+        self._ingest(f"alice@no-log.test,{10 * MB},1,Trash\n")
+        self._ingest(f"yann@other.test,{20 * MB},1,Trash\n", server=self.other_host)
+        History = self.env["nolog.usage.history"]
+        own = History.search([("mailbox_id", "=", self.alice.id)])
+        other = History.search([("mailbox_id", "=", self.yann.id)])
+        self.assertEqual(own.company_id, self.env.company)
+        self.assertEqual(other.company_id, self.other_company)
+        self.assertEqual(
+            History.search([("company_id", "=", self.other_company.id)]), other
+        )
+        History = History.with_user(self.manager)
+        self.assertEqual(
+            History.search([("mailbox_id", "in", (self.alice | self.yann).ids)]), own
+        )
+        with self.assertRaises(AccessError):
+            other.with_user(self.manager).read(["usage_bytes"])
+        self.manager.company_ids |= self.other_company
+        self.assertEqual(
+            History.with_context(
+                allowed_company_ids=[self.env.company.id, self.other_company.id]
+            ).search([("mailbox_id", "in", (self.alice | self.yann).ids)]),
+            own | other,
+        )
+
+    def test_policy_levels(self):
+        Level = self.env["nolog.policy.level"].with_user(self.manager)
+        self.assertEqual(
+            Level.search([("policy_id", "in", (self.policy | self.other_policy).ids)]),
+            self.policy.level_ids,
+        )
+        with self.assertRaises(AccessError):
+            self.other_policy.level_ids.with_user(self.manager).read(["percent"])
+
+    def test_purge_request_lines(self):
+        self._ingest(f"alice@no-log.test,{10 * MB},1,Trash\n")
+        self._ingest(f"yann@other.test,{20 * MB},1,Trash\n", server=self.other_host)
+        own = self.env["nolog.purge.request"].create({"server_id": self.server.id})
+        other = self.env["nolog.purge.request"].create(
+            {"server_id": self.other_host.id}
+        )
+        (own | other).action_compute()
+        self.assertEqual(other.line_ids.company_id, self.other_company)
+        self.assertEqual(own.line_ids.company_id, self.env.company)
+        Line = self.env["nolog.purge.request.line"].with_user(self.operator)
+        self.assertEqual(
+            Line.search([("request_id", "in", (own | other).ids)]), own.line_ids
+        )
+        with self.assertRaises(AccessError):
+            other.line_ids.with_user(self.operator).read(["address"])
+
+    def test_upload_to_a_server_of_another_company(self):
+        wizard = (
+            self.env["nolog.ingestion.upload"]
+            .with_user(self.operator)
+            .create(
+                {
+                    "server_id": self.other_host.id,
+                    "report_file": base64.b64encode(
+                        f"yann@other.test,{50 * MB}\n".encode()
+                    ),
+                    "filename": "usage.csv",
+                }
+            )
+        )
+        with self.assertRaises(AccessError):
+            wizard.action_import()
+        self.assertFalse(
+            self.env["nolog.ingestion"].search([("server_id", "=", self.other_host.id)])
+        )
+        self.assertEqual(self.yann.usage_bytes, 0)
+        # the operator's own server is ingested
+        wizard = (
+            self.env["nolog.ingestion.upload"]
+            .with_user(self.operator)
+            .create(
+                {
+                    "server_id": self.server.id,
+                    "report_file": base64.b64encode(
+                        f"alice@no-log.test,{50 * MB}\n".encode()
+                    ),
+                    "filename": "usage.csv",
+                }
+            )
+        )
+        wizard.action_import()
+        self.assertEqual(self.alice.usage_bytes, 50 * MB)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalInternalUser(NologCommon, HttpCase):
+    """An operator reads every mailbox in the back office, yet /my/mailboxes
+    lists only their own commercial partner's."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.operator = new_test_user(
+            cls.env,
+            login="nolog_operator",
+            name="Olivia Operator",
+            groups="globenet_nolog.group_globenet_nolog_operator",
+        )
+        cls.carol.partner_id = cls.operator.partner_id
+
+    def test_internal_user_lists_own_mailboxes(self):
+        mailboxes = self.alice | self.bob | self.carol | self.zoe
+        self.assertEqual(
+            self.env["nolog.mailbox"]
+            .with_user(self.operator)
+            .search([("id", "in", mailboxes.ids)]),
+            mailboxes,
+            "the back office shows every mailbox",
+        )
+        self.authenticate("nolog_operator", "nolog_operator")
+        response = self.url_open("/my/mailboxes")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("carol@no-log.test", response.text)
+        for address in ("alice@no-log.test", "bob@no-log.test", "zoe@no-log.test"):
+            self.assertNotIn(address, response.text)

@@ -47,6 +47,9 @@ class NologIngestionUpload(models.TransientModel):
         self.ensure_one()
         self.env["nolog.ingestion"].check_access("create")
         self.env["nolog.mailbox"].check_access("write")
+        # the report is applied with sudo below: the user must read the server
+        # (the record rules keep out the servers of the user's other companies)
+        self.server_id.check_access("read")
         if self.create_unknown and not self.server_id.policy_id:
             raise UserError(
                 self.env._(
