@@ -42,6 +42,7 @@ class TreasuryBudget(models.Model):
     currency_id = fields.Many2one(
         comodel_name="res.currency",
         compute="_compute_currency_id",
+        default=lambda self: self.env.company.currency_id,
         help="Currency of the company; the current company's while the budget "
         "has none yet (a new budget whose form does not show the company).",
     )
@@ -196,9 +197,14 @@ class TreasuryBudget(models.Model):
     @api.depends("company_id")
     def _compute_currency_id(self):
         for budget in self:
-            budget.currency_id = (
-                budget.company_id.currency_id or self.env.company.currency_id
-            )
+            budget.currency_id = budget._company_currency()
+
+    def _company_currency(self):
+        """The company's currency, or the current company's while a new
+        budget has no company yet: a form shows the company to multi-company
+        users only, so it may send neither the company nor the currency."""
+        self.ensure_one()
+        return self.company_id.currency_id or self.env.company.currency_id
 
     @api.depends(
         "has_declared_total",
@@ -210,7 +216,7 @@ class TreasuryBudget(models.Model):
     )
     def _compute_total_mismatch(self):
         for budget in self:
-            currency = budget.currency_id
+            currency = budget._company_currency()
             receipts = expenses = 0.0
             if budget.has_declared_total:
                 receipts = currency.round(
