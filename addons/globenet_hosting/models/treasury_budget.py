@@ -43,8 +43,6 @@ class TreasuryBudget(models.Model):
         comodel_name="res.currency",
         compute="_compute_currency_id",
         default=lambda self: self.env.company.currency_id,
-        help="Currency of the company; the current company's while the budget "
-        "has none yet (a new budget whose form does not show the company).",
     )
     date_from = fields.Date(
         string="Month",
@@ -114,13 +112,11 @@ class TreasuryBudget(models.Model):
         "sum of the lines of its side.",
     )
     declared_receipts = fields.Monetary(
-        string="Declared Receipts",
         tracking=True,
         help="Total of the expected receipts declared for the month. The budget "
         "cannot be confirmed while it differs from the sum of the receipt lines.",
     )
     declared_expenses = fields.Monetary(
-        string="Declared Expenses",
         tracking=True,
         help="Total of the expected expenses declared for the month. The budget "
         "cannot be confirmed while it differs from the sum of the expense lines.",
@@ -136,12 +132,10 @@ class TreasuryBudget(models.Model):
         help="Sum of the expense lines minus the declared expenses.",
     )
     receipts_mismatch = fields.Boolean(
-        string="Receipts Mismatch",
         compute="_compute_total_mismatch",
         store=True,
     )
     expenses_mismatch = fields.Boolean(
-        string="Expenses Mismatch",
         compute="_compute_total_mismatch",
         store=True,
     )
@@ -229,9 +223,7 @@ class TreasuryBudget(models.Model):
             budget.expenses_difference = expenses
             budget.receipts_mismatch = not currency.is_zero(receipts)
             budget.expenses_mismatch = not currency.is_zero(expenses)
-            budget.total_mismatch = (
-                budget.receipts_mismatch or budget.expenses_mismatch
-            )
+            budget.total_mismatch = budget.receipts_mismatch or budget.expenses_mismatch
 
     def _compute_risk_count(self):
         counts = dict(
@@ -281,36 +273,39 @@ class TreasuryBudget(models.Model):
         both amounts and the difference."""
         self.ensure_one()
         currency = self.currency_id
+
+        def amounts(declared, lines, difference):
+            return {
+                "declared": formatLang(self.env, declared, currency_obj=currency),
+                "lines": formatLang(self.env, lines, currency_obj=currency),
+                "difference": formatLang(self.env, difference, currency_obj=currency),
+            }
+
         sides = []
-        for mismatch, label, declared, lines, difference in (
-            (
-                self.receipts_mismatch,
-                self.env._("receipts"),
-                self.declared_receipts,
-                self.expected_receipts,
-                self.receipts_difference,
-            ),
-            (
-                self.expenses_mismatch,
-                self.env._("expenses"),
-                self.declared_expenses,
-                self.expected_expenses,
-                self.expenses_difference,
-            ),
-        ):
-            if mismatch:
-                sides.append(
-                    self.env._(
-                        "the %(side)s lines sum to %(lines)s but %(declared)s were "
-                        "declared (difference %(difference)s)",
-                        side=label,
-                        lines=formatLang(self.env, lines, currency_obj=currency),
-                        declared=formatLang(self.env, declared, currency_obj=currency),
-                        difference=formatLang(
-                            self.env, difference, currency_obj=currency
-                        ),
-                    )
+        if self.receipts_mismatch:
+            sides.append(
+                self.env._(
+                    "receipts declared %(declared)s, receipt lines %(lines)s "
+                    "(difference %(difference)s)",
+                    **amounts(
+                        self.declared_receipts,
+                        self.expected_receipts,
+                        self.receipts_difference,
+                    ),
                 )
+            )
+        if self.expenses_mismatch:
+            sides.append(
+                self.env._(
+                    "expenses declared %(declared)s, expense lines %(lines)s "
+                    "(difference %(difference)s)",
+                    **amounts(
+                        self.declared_expenses,
+                        self.expected_expenses,
+                        self.expenses_difference,
+                    ),
+                )
+            )
         return self.env._(
             "Budget %(budget)s does not match its declared totals: %(sides)s. "
             "Correct the lines or the declared totals before confirming.",

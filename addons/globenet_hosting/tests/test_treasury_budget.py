@@ -310,7 +310,7 @@ class TestTreasuryBudget(HostingCommon):
         self.assertAlmostEqual(budget.receipts_difference, -55.0)
         self.assertAlmostEqual(budget.expenses_difference, 0.0)
         self.assertIn(budget, self.Budget.search([("total_mismatch", "=", True)]))
-        with self.assertRaisesRegex(UserError, "receipts lines sum to"):
+        with self.assertRaisesRegex(UserError, "receipts declared 100.00"):
             budget.action_confirm()
         self.assertEqual(budget.state, "draft")
         # An imported line that brings the missing receipt resolves it.
@@ -358,11 +358,11 @@ class TestTreasuryBudget(HostingCommon):
         with self.assertRaises(UserError) as caught:
             budget.action_confirm()
         message = str(caught.exception)
-        self.assertIn("expenses lines sum to", message)
+        self.assertIn("expenses declared", message)
         self.assertIn("15,590.00", message)
         self.assertIn("4,790.00", message)
         self.assertIn("10,800.00", message)
-        self.assertNotIn("receipts lines", message)
+        self.assertNotIn("receipts declared", message)
         self.assertEqual(budget.state, "draft")
         # The misprint corrected, the budget is confirmed.
         budget.line_ids.filtered(
