@@ -674,3 +674,23 @@ class TestTreasuryBudget(HostingCommon):
         self.assertEqual(
             min(month for month, _series in self._series(action)), date(2026, 2, 1)
         )
+
+    def test_debt_forecast_queries_do_not_grow_with_plans(self):
+        budget = self._budget(compute=False)
+
+        def read_debts():
+            self.env.invalidate_all()
+            budget._get_debt_schedule(date(2026, 3, 1), date(2027, 3, 1))
+            budget._get_debt_paid()
+
+        self._debt_plan(400.0, 200.0, date(2026, 1, 31))
+        self.env.flush_all()
+        read_debts()  # warm the caches that do not depend on the plans
+        start = self.cr.sql_log_count
+        read_debts()
+        one_plan = self.cr.sql_log_count - start
+        for _index in range(5):
+            self._debt_plan(600.0, 100.0, date(2026, 2, 28))
+        self.env.flush_all()
+        with self.assertQueryCount(one_plan):
+            read_debts()
