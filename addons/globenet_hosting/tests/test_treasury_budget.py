@@ -364,6 +364,14 @@ class TestTreasuryBudget(HostingCommon):
         self.assertIn("10,800.00", message)
         self.assertNotIn("receipts declared", message)
         self.assertEqual(budget.state, "draft")
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("globenet_hosting.treasury_budget_report", budget.ids)[0]
+            .decode()
+        )
+        self.assertIn("Expenses declared", html)
+        self.assertIn("10,800.00", html)
+        self.assertNotIn("Receipts declared", html)
         # The misprint corrected, the budget is confirmed.
         budget.line_ids.filtered(
             lambda line: line.name == "Electricity"
