@@ -610,14 +610,14 @@ class TreasuryBudget(models.Model):
         )
 
     def _get_debt_schedule(self, date_from, date_to):
-        """Instalments due per month index and direction (payable/receivable),
-        in the company's currency converted at the budget's date.
-
-        The month of ``date_from`` counts its instalments at their full amount
-        (it is the budget month: what is paid in it shows as actual), plus
-        what is left to pay of the instalments already late: they are due now.
-        The later months count what is left to pay, so that an instalment
-        paid in advance is not counted a second time.
+        """What the debt plans move through the bank per month index and
+        direction (payable/receivable), in the company's currency converted
+        at the budget's date. The forecast starts from the bank balance
+        before ``date_from``, so each month counts what is left to pay of
+        its instalments: one paid in advance is not counted twice. The first
+        month also counts what is left to pay of the instalments already
+        late (they are due now) and the payments made since ``date_from``
+        (see ``_get_debt_paid``), which are not in that balance yet.
         Returns ``({month_index: {direction: amount}}, {direction: overdue})``.
         """
         result = defaultdict(lambda: defaultdict(float))
@@ -629,12 +629,12 @@ class TreasuryBudget(models.Model):
             groups = Instalment._read_group(
                 [*domain, ("due_date", ">=", date_from), ("due_date", "<", date_to)],
                 groupby=["due_date:month", "currency_id"],
-                aggregates=["amount:sum", "amount_residual:sum"],
+                aggregates=["amount_residual:sum"],
             )
-            for month, currency, amount, residual in groups:
-                index = _month_index(month)
-                value = amount if index == first else residual
-                result[index][direction] += self._to_company_currency(value, currency)
+            for month, currency, residual in groups:
+                result[_month_index(month)][direction] += self._to_company_currency(
+                    residual, currency
+                )
             late = Instalment._read_group(
                 [
                     *domain,
@@ -648,29 +648,39 @@ class TreasuryBudget(models.Model):
                 amount = self._to_company_currency(residual, currency)
                 result[first][direction] += amount
                 overdue[direction] += amount
+        for direction, amount in self._get_debt_paid().items():
+            result[first][direction] += amount
         return result, overdue
 
     def _get_debt_paid(self):
-        """Paid part of the instalments due in the month, per direction, in
-        the company's currency."""
-        result = {}
-        Instalment = self.env["debt.plan.instalment"]
-        for direction in ("payable", "receivable"):
-            domain = self._debt_domain(direction) + [
-                ("due_date", ">=", self.date_from),
-                ("due_date", "<=", self.date_to),
-            ]
-            groups = Instalment._read_group(
-                domain,
-                groupby=["currency_id"],
-                aggregates=["amount:sum", "amount_residual:sum"],
-            )
-            if groups:
-                result[direction] = sum(
-                    self._to_company_currency(amount - residual, currency)
-                    for currency, amount, residual in groups
+        """Payments reconciled in the budget month with the journal items of
+        the running (or repaid) debt plans, per direction, in the company's
+        currency: the plans' actual figure of the month."""
+        query = SQL(
+            """
+            SELECT plan.direction, SUM(apr.amount)
+              FROM account_partial_reconcile apr
+              JOIN debt_plan plan
+                ON EXISTS (
+                    SELECT 1
+                      FROM debt_plan_account_move_line_rel rel
+                     WHERE rel.plan_id = plan.id
+                       AND rel.line_id IN (apr.debit_move_id, apr.credit_move_id)
                 )
-        return result
+             WHERE plan.company_id = %(company)s
+               AND plan.state IN ('confirmed', 'done')
+               AND apr.max_date >= %(date_from)s
+               AND apr.max_date <= %(date_to)s
+               AND apr.create_date::date >= plan.confirmation_date
+             GROUP BY plan.direction
+            """,
+            company=self.company_id.id,
+            date_from=self.date_from,
+            date_to=self.date_to,
+        )
+        self.env.flush_all()
+        self.env.cr.execute(query)
+        return dict(self.env.cr.fetchall())
 
     def _get_actuals(self):
         """Untaxed posted amounts of the month's invoices and bills, per kind.

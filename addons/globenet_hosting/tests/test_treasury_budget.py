@@ -602,22 +602,25 @@ class TestTreasuryBudget(HostingCommon):
         )
 
     def test_forecast_late_and_prepaid_instalments(self):
-        # Late: 200 due on 31 January and 28 February, 150 paid: 250 are due
-        # now, in the budget month.
+        # Late: 200 due on 31 January and 28 February, 150 paid in February:
+        # the 250 left are due now, in the budget month (March); 50 of them
+        # are paid on 5 March.
         _late, late_bill = self._debt_plan(400.0, 200.0, date(2026, 1, 31))
         self._pay(late_bill, 150.0, date(2026, 2, 10))
+        self._pay(late_bill, 50.0, date(2026, 3, 5))
         # Paid ahead: 200 due at the end of March, April and May, 300 paid in
-        # February: April only has 100 left to pay.
+        # February, before the bank balance the forecast starts from: March
+        # has nothing left to pay, April 100.
         _ahead, ahead_bill = self._debt_plan(600.0, 200.0, date(2026, 3, 31))
         self._pay(ahead_bill, 300.0, date(2026, 2, 20))
         budget = self._budget()
         debt = self._line(budget, "expense_debt")
-        self.assertAlmostEqual(debt.expected, 450.0)  # 250 late + 200 of March
-        self.assertAlmostEqual(debt.actual, 200.0)
-        self.assertIn("250.00", debt.note)
+        self.assertAlmostEqual(debt.expected, 250.0)  # 200 still late + 50 paid
+        self.assertAlmostEqual(debt.actual, 50.0)  # paid in March
+        self.assertIn("200.00", debt.note)
         expenses = budget.forecast_line_ids.sorted("date").mapped("expenses")
         # 100 of recurring expenses every month on top of the instalments.
-        self.assertEqual(expenses[:4], [550.0, 200.0, 300.0, 100.0])
+        self.assertEqual(expenses[:4], [350.0, 200.0, 300.0, 100.0])
 
     def test_forecast_converts_other_currencies_at_budget_date(self):
         usd = self.setup_other_currency(
