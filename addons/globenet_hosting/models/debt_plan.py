@@ -402,6 +402,15 @@ class DebtPlan(models.Model):
                 raise UserError(
                     self.env._("Only draft plans can be confirmed (%s).", plan.name)
                 )
+            if not plan.settled_line_ids:
+                raise UserError(
+                    self.env._(
+                        "Select the unpaid bills or invoices that %(plan)s repays "
+                        "(Settled Journal Items) before confirming it: its "
+                        "instalments are paid by the payments reconciled with them.",
+                        plan=plan.name,
+                    )
+                )
             if (
                 plan.settled_line_ids
                 and plan.currency_id.compare_amounts(
@@ -445,6 +454,7 @@ class DebtPlan(models.Model):
         if self.filtered(lambda p: p.state not in ("draft", "confirmed")):
             raise UserError(self.env._("Only draft or running plans can be cancelled."))
         self.write({"cancel_date": fields.Date.context_today(self)})
+        self._clear_closed_activities()
         return True
 
     def action_renegotiate(self):
@@ -490,6 +500,16 @@ class DebtPlan(models.Model):
         # Marks amount_paid and everything depending on it (instalments,
         # state, next due date) for recomputation.
         plans.modified(["residual_at_confirmation"])
+        plans._clear_closed_activities()
+
+    def _clear_closed_activities(self):
+        """A repaid or cancelled plan has nothing left to remind: remove its
+        activities (the instalment reminders and any other to-do)."""
+        closed = self.filtered(lambda plan: plan.state in ("done", "cancelled"))
+        if closed:
+            self.env["mail.activity"].sudo().search(
+                [("res_model", "=", self._name), ("res_id", "in", closed.ids)]
+            ).unlink()
 
     # ------------------------------------------------------------------
     # Schedule

@@ -4,8 +4,8 @@ import logging
 import re
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import float_round
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_round, format_date
 
 from .res_company import is_valid_creditor_identifier
 from .sepa_mandate import sepa_bic_error, sepa_iban_error
@@ -77,6 +77,7 @@ class SepaDirectDebitBatch(models.Model):
             ("draft", "Draft"),
             ("sent", "File Generated"),
             ("done", "Collected"),
+            ("cancel", "Cancelled"),
         ],
         required=True,
         default="draft",
@@ -116,6 +117,22 @@ class SepaDirectDebitBatch(models.Model):
             lines = batch.line_ids.filtered(lambda line: line.state != "rejected")
             batch.line_count = len(lines)
             batch.amount_total = sum(lines.mapped("amount"))
+
+    @api.constrains("collection_date", "state")
+    def _check_collection_date(self):
+        today = fields.Date.context_today(self)
+        for batch in self:
+            if batch.state == "draft" and batch.collection_date < today:
+                raise ValidationError(batch._past_date_message())
+
+    def _past_date_message(self):
+        self.ensure_one()
+        return self.env._(
+            "The collection date of %(batch)s (%(date)s) is in the past: the bank "
+            "cannot debit the members on that day. Choose today or a later date.",
+            batch=self.name,
+            date=format_date(self.env, self.collection_date),
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -175,6 +192,8 @@ class SepaDirectDebitBatch(models.Model):
                     date=self.collection_date,
                 )
             )
+        if self.collection_date < fields.Date.context_today(self):
+            raise UserError(self._past_date_message())
         problems = self._get_problems()
         if problems:
             raise UserError(
@@ -243,6 +262,44 @@ class SepaDirectDebitBatch(models.Model):
                 self.env["account.move"]._fields["payment_state"], sent.move_id
             )
             batch.state = "done"
+        return True
+
+    def action_cancel(self):
+        """Undo a generated batch that was not sent to the bank, or was
+        refused as a whole: its payments are cancelled, so that the invoices
+        are open again and go into the next batch; each mandate gets back the
+        sequence type and last debit date it had without this batch. The file
+        stays in the chatter for the record."""
+        self.check_access("write")
+        for batch in self:
+            if batch.state not in ("draft", "sent"):
+                raise UserError(
+                    self.env._(
+                        "Batch %(batch)s was collected: reject its debits one "
+                        "by one instead of cancelling it.",
+                        batch=batch.name,
+                    )
+                )
+            lines = batch.line_ids.filtered(lambda line: line.state == "sent")
+            lines.write({"state": "cancel"})
+            lines.payment_id.filtered(
+                lambda payment: payment.state != "canceled"
+            ).action_cancel()
+            lines.mandate_id._reset_after_cancelled_debits(
+                lines.filtered(lambda line: line.sequence_type == "FRST").mandate_id
+            )
+            attachment = batch.attachment_id
+            batch.write({"state": "cancel", "attachment_id": False})
+            if attachment or lines:
+                batch.message_post(
+                    body=self.env._(
+                        "Batch cancelled: %(count)s debit(s) withdrawn, their "
+                        "invoices are open again. The file attached was not to "
+                        "be sent to the bank.",
+                        count=len(lines),
+                    ),
+                    attachment_ids=attachment.ids,
+                )
         return True
 
     def action_download(self):

@@ -59,6 +59,7 @@ class SepaDirectDebitBatchLine(models.Model):
             ("sent", "In Payment"),
             ("collected", "Collected"),
             ("rejected", "Rejected"),
+            ("cancel", "Cancelled"),
         ],
         required=True,
         default="draft",

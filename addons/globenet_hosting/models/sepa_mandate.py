@@ -53,7 +53,9 @@ class SepaMandate(models.Model):
         required=True,
         copy=False,
         tracking=True,
-        help="Unique mandate reference (RUM), written in every debit.",
+        default=lambda self: self.env._("New"),
+        help="Unique mandate reference (RUM), written in every debit. Left to "
+        "New, it is taken from the mandate sequence when saved.",
     )
     company_id = fields.Many2one(
         comodel_name="res.company",
@@ -191,6 +193,33 @@ class SepaMandate(models.Model):
                         partner=mandate.partner_id.display_name,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) in (self.env._("New"), "New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code(
+                    "sepa.mandate"
+                ) or self.env._("New")
+        return super().create(vals_list)
+
+    def _reset_after_cancelled_debits(self, first_mandates):
+        """After debits of these mandates were cancelled: one of
+        ``first_mandates`` (whose cancelled debit was its first) without any
+        debit left at the bank is first again; the last debit date is that
+        of the latest debit still standing."""
+        for mandate in self:
+            standing = mandate.batch_line_ids.filtered(
+                lambda line: line.state in ("sent", "collected")
+            )
+            vals = {
+                "last_debit_date": max(
+                    standing.batch_id.mapped("collection_date"), default=False
+                )
+            }
+            if not standing and mandate in first_mandates:
+                vals["sequence_type"] = "FRST"
+            mandate.write(vals)
 
     def action_validate(self):
         self.write({"state": "valid"})

@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, float_compare, format_date
+from odoo.tools import SQL, float_compare, format_date, formatLang
 
 from .treasury_budget_line import RECEIPT_KINDS
 
@@ -39,7 +39,11 @@ class TreasuryBudget(models.Model):
         default=lambda self: self.env.company,
         index=True,
     )
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    currency_id = fields.Many2one(
+        comodel_name="res.currency",
+        compute="_compute_currency_id",
+        default=lambda self: self.env.company.currency_id,
+    )
     date_from = fields.Date(
         string="Month",
         required=True,
@@ -101,19 +105,42 @@ class TreasuryBudget(models.Model):
         store=True,
     )
     has_declared_total = fields.Boolean(
-        string="Declared Total Given",
+        string="Declared Totals Given",
         tracking=True,
-        help="Set when a total net amount was declared for this budget (for "
-        "instance with an imported sheet); it must agree with the lines.",
+        help="Set when the month's expected receipts and expenses were declared "
+        "(for instance in the minutes of a meeting); each must agree with the "
+        "sum of the lines of its side.",
     )
-    declared_total = fields.Monetary(
-        string="Declared Net Total",
+    declared_receipts = fields.Monetary(
         tracking=True,
-        help="Net total (receipts minus expenses) declared for the month. The "
-        "budget cannot be confirmed while it differs from the sum of the lines.",
+        help="Total of the expected receipts declared for the month. The budget "
+        "cannot be confirmed while it differs from the sum of the receipt lines.",
+    )
+    declared_expenses = fields.Monetary(
+        tracking=True,
+        help="Total of the expected expenses declared for the month. The budget "
+        "cannot be confirmed while it differs from the sum of the expense lines.",
+    )
+    receipts_difference = fields.Monetary(
+        compute="_compute_total_mismatch",
+        store=True,
+        help="Sum of the receipt lines minus the declared receipts.",
+    )
+    expenses_difference = fields.Monetary(
+        compute="_compute_total_mismatch",
+        store=True,
+        help="Sum of the expense lines minus the declared expenses.",
+    )
+    receipts_mismatch = fields.Boolean(
+        compute="_compute_total_mismatch",
+        store=True,
+    )
+    expenses_mismatch = fields.Boolean(
+        compute="_compute_total_mismatch",
+        store=True,
     )
     total_mismatch = fields.Boolean(
-        string="Declared Total Mismatch",
+        string="Declared Totals Mismatch",
         compute="_compute_total_mismatch",
         store=True,
     )
@@ -161,15 +188,42 @@ class TreasuryBudget(models.Model):
             budget.net_difference = budget.actual_net - budget.expected_net
             budget.expected_balance_end = budget.balance_start + budget.expected_net
 
-    @api.depends("has_declared_total", "declared_total", "expected_net")
+    @api.depends("company_id")
+    def _compute_currency_id(self):
+        for budget in self:
+            budget.currency_id = budget._company_currency()
+
+    def _company_currency(self):
+        """The company's currency, or the current company's while a new
+        budget has no company yet: a form shows the company to multi-company
+        users only, so it may send neither the company nor the currency."""
+        self.ensure_one()
+        return self.company_id.currency_id or self.env.company.currency_id
+
+    @api.depends(
+        "has_declared_total",
+        "declared_receipts",
+        "declared_expenses",
+        "expected_receipts",
+        "expected_expenses",
+        "company_id",
+    )
     def _compute_total_mismatch(self):
         for budget in self:
-            budget.total_mismatch = bool(
-                budget.has_declared_total
-                and budget.currency_id.compare_amounts(
-                    budget.declared_total, budget.expected_net
+            currency = budget._company_currency()
+            receipts = expenses = 0.0
+            if budget.has_declared_total:
+                receipts = currency.round(
+                    budget.expected_receipts - budget.declared_receipts
                 )
-            )
+                expenses = currency.round(
+                    budget.expected_expenses - budget.declared_expenses
+                )
+            budget.receipts_difference = receipts
+            budget.expenses_difference = expenses
+            budget.receipts_mismatch = not currency.is_zero(receipts)
+            budget.expenses_mismatch = not currency.is_zero(expenses)
+            budget.total_mismatch = budget.receipts_mismatch or budget.expenses_mismatch
 
     def _compute_risk_count(self):
         counts = dict(
@@ -182,7 +236,13 @@ class TreasuryBudget(models.Model):
         for budget in self:
             budget.risk_count = counts.get(budget, 0)
 
-    @api.constrains("state", "declared_total", "has_declared_total", "total_mismatch")
+    @api.constrains(
+        "state",
+        "declared_receipts",
+        "declared_expenses",
+        "has_declared_total",
+        "total_mismatch",
+    )
     def _check_declared_total(self):
         for budget in self:
             if budget.state == "confirmed" and budget.total_mismatch:
@@ -202,18 +262,55 @@ class TreasuryBudget(models.Model):
     def _normalize_vals(self, vals):
         if vals.get("date_from"):
             vals["date_from"] = fields.Date.to_date(vals["date_from"]).replace(day=1)
-        if "declared_total" in vals and "has_declared_total" not in vals:
-            vals["has_declared_total"] = vals["declared_total"] is not False
+        declared = {"declared_receipts", "declared_expenses"} & set(vals)
+        if declared and "has_declared_total" not in vals:
+            vals["has_declared_total"] = any(
+                vals[name] is not False for name in declared
+            )
 
     def _mismatch_message(self):
+        """Name each side whose lines disagree with the declared total, with
+        both amounts and the difference."""
         self.ensure_one()
+        currency = self.currency_id
+
+        def amounts(declared, lines, difference):
+            return {
+                "declared": formatLang(self.env, declared, currency_obj=currency),
+                "lines": formatLang(self.env, lines, currency_obj=currency),
+                "difference": formatLang(self.env, difference, currency_obj=currency),
+            }
+
+        sides = []
+        if self.receipts_mismatch:
+            sides.append(
+                self.env._(
+                    "receipts declared %(declared)s, receipt lines %(lines)s "
+                    "(difference %(difference)s)",
+                    **amounts(
+                        self.declared_receipts,
+                        self.expected_receipts,
+                        self.receipts_difference,
+                    ),
+                )
+            )
+        if self.expenses_mismatch:
+            sides.append(
+                self.env._(
+                    "expenses declared %(declared)s, expense lines %(lines)s "
+                    "(difference %(difference)s)",
+                    **amounts(
+                        self.declared_expenses,
+                        self.expected_expenses,
+                        self.expenses_difference,
+                    ),
+                )
+            )
         return self.env._(
-            "The declared total of budget %(budget)s (%(declared)s) differs from "
-            "the sum of its lines (%(lines)s). Correct the lines or the declared "
-            "total before confirming.",
+            "Budget %(budget)s does not match its declared totals: %(sides)s. "
+            "Correct the lines or the declared totals before confirming.",
             budget=self.name,
-            declared=self.currency_id.format(self.declared_total),
-            lines=self.currency_id.format(self.expected_net),
+            sides="; ".join(sides),
         )
 
     # ------------------------------------------------------------------
@@ -250,12 +347,38 @@ class TreasuryBudget(models.Model):
         )
 
     def action_view_forecast(self):
+        """The forecast of this budget alone: receipts, expenses and cash."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "globenet_hosting.treasury_forecast_line_action"
+            "globenet_hosting.treasury_forecast_series_action"
+        )
+        action["name"] = action["display_name"] = self.env._(
+            "Cash Forecast %s", self.name
         )
         action["domain"] = [("budget_id", "=", self.id)]
-        action["context"] = {"default_budget_id": self.id}
+        action["context"] = {"create": False}
+        return action
+
+    @api.model
+    def _action_open_latest_forecast(self):
+        """Treasury > Cash Forecast: the forecast of the latest computed budget
+        of the current company, never the sum of several budgets' forecasts.
+        Without one, the action's help tells how to get it."""
+        budget = self.search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("forecast_line_ids", "!=", False),
+            ],
+            order="date_from desc, id desc",
+            limit=1,
+        )
+        if budget:
+            return budget.action_view_forecast()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "globenet_hosting.treasury_forecast_series_action"
+        )
+        action["domain"] = [("budget_id", "=", False)]
+        action["context"] = {"create": False}
         return action
 
     # ------------------------------------------------------------------
@@ -266,7 +389,7 @@ class TreasuryBudget(models.Model):
         first = _month_index(self.date_from)
         months = range(first, first + FORECAST_MONTHS)
         subs = self._get_subscription_schedule(first, first + FORECAST_MONTHS - 1)
-        debts = self._get_debt_schedule(
+        debts, overdue = self._get_debt_schedule(
             self.date_from, self.date_from + relativedelta(months=FORECAST_MONTHS)
         )
         actuals = self._get_actuals()
@@ -317,6 +440,9 @@ class TreasuryBudget(models.Model):
             commands.append(
                 Command.create(
                     {
+                        "note": self._overdue_note(overdue.get("payable"))
+                        if kind == "expense_debt"
+                        else False,
                         "sequence": sequence,
                         "kind": kind,
                         "name": label,
@@ -338,6 +464,7 @@ class TreasuryBudget(models.Model):
                         "sequence": len(figures),
                         "kind": "receipt_other",
                         "name": self.env._("Debt instalments receivable"),
+                        "note": self._overdue_note(overdue.get("receivable")),
                         "expected": current_debt.get("receivable", 0.0),
                         "actual": debt_paid.get("receivable", 0.0),
                         "source": "computed",
@@ -385,6 +512,14 @@ class TreasuryBudget(models.Model):
                 ],
                 "computed_on": fields.Datetime.now(),
             }
+        )
+
+    def _overdue_note(self, amount):
+        if self.currency_id.is_zero(amount or 0.0):
+            return False
+        return self.env._(
+            "Including %(amount)s of late instalments, due now.",
+            amount=formatLang(self.env, amount, currency_obj=self.currency_id),
         )
 
     def _get_subscription_schedule(self, first, last):
@@ -464,36 +599,88 @@ class TreasuryBudget(models.Model):
             else ("state", "!=", "replaced"),
         ]
 
+    def _to_company_currency(self, amount, currency):
+        """``amount`` in ``currency`` converted to the company's currency at
+        the budget's date."""
+        company = self.company_id
+        if not currency or currency == company.currency_id:
+            return amount or 0.0
+        return currency._convert(
+            amount or 0.0, company.currency_id, company, self.date_from
+        )
+
     def _get_debt_schedule(self, date_from, date_to):
-        """Instalments due per month index and direction (payable/receivable)."""
-        result = defaultdict(dict)
+        """What the debt plans move through the bank per month index and
+        direction (payable/receivable), in the company's currency converted
+        at the budget's date. The forecast starts from the bank balance
+        before ``date_from``, so each month counts what is left to pay of
+        its instalments: one paid in advance is not counted twice. The first
+        month also counts what is left to pay of the instalments already
+        late (they are due now) and the payments made since ``date_from``
+        (see ``_get_debt_paid``), which are not in that balance yet.
+        Returns ``({month_index: {direction: amount}}, {direction: overdue})``.
+        """
+        result = defaultdict(lambda: defaultdict(float))
+        overdue = defaultdict(float)
+        first = _month_index(date_from)
         Instalment = self.env["debt.plan.instalment"]
         for direction in ("payable", "receivable"):
-            domain = self._debt_domain(direction) + [
-                ("due_date", ">=", date_from),
-                ("due_date", "<", date_to),
-            ]
-            for month, amount in Instalment._read_group(
-                domain, groupby=["due_date:month"], aggregates=["amount:sum"]
-            ):
-                result[_month_index(month)][direction] = amount
-        return result
+            domain = self._debt_domain(direction)
+            groups = Instalment._read_group(
+                [*domain, ("due_date", ">=", date_from), ("due_date", "<", date_to)],
+                groupby=["due_date:month", "currency_id"],
+                aggregates=["amount_residual:sum"],
+            )
+            for month, currency, residual in groups:
+                result[_month_index(month)][direction] += self._to_company_currency(
+                    residual, currency
+                )
+            late = Instalment._read_group(
+                [
+                    *domain,
+                    ("due_date", "<", date_from),
+                    ("amount_residual", ">", 0),
+                ],
+                groupby=["currency_id"],
+                aggregates=["amount_residual:sum"],
+            )
+            for currency, residual in late:
+                amount = self._to_company_currency(residual, currency)
+                result[first][direction] += amount
+                overdue[direction] += amount
+        for direction, amount in self._get_debt_paid().items():
+            result[first][direction] += amount
+        return result, overdue
 
     def _get_debt_paid(self):
-        """Paid part of the instalments due in the month, per direction."""
-        result = {}
-        Instalment = self.env["debt.plan.instalment"]
-        for direction in ("payable", "receivable"):
-            domain = self._debt_domain(direction) + [
-                ("due_date", ">=", self.date_from),
-                ("due_date", "<=", self.date_to),
-            ]
-            [(amount, residual, count)] = Instalment._read_group(
-                domain, aggregates=["amount:sum", "amount_residual:sum", "__count"]
-            )
-            if count:
-                result[direction] = (amount or 0.0) - (residual or 0.0)
-        return result
+        """Payments reconciled in the budget month with the journal items of
+        the running (or repaid) debt plans, per direction, in the company's
+        currency: the plans' actual figure of the month."""
+        query = SQL(
+            """
+            SELECT plan.direction, SUM(apr.amount)
+              FROM account_partial_reconcile apr
+              JOIN debt_plan plan
+                ON EXISTS (
+                    SELECT 1
+                      FROM debt_plan_account_move_line_rel rel
+                     WHERE rel.plan_id = plan.id
+                       AND rel.line_id IN (apr.debit_move_id, apr.credit_move_id)
+                )
+             WHERE plan.company_id = %(company)s
+               AND plan.state IN ('confirmed', 'done')
+               AND apr.max_date >= %(date_from)s
+               AND apr.max_date <= %(date_to)s
+               AND apr.create_date::date >= plan.confirmation_date
+             GROUP BY plan.direction
+            """,
+            company=self.company_id.id,
+            date_from=self.date_from,
+            date_to=self.date_to,
+        )
+        self.env.flush_all()
+        self.env.cr.execute(query)
+        return dict(self.env.cr.fetchall())
 
     def _get_actuals(self):
         """Untaxed posted amounts of the month's invoices and bills, per kind.

@@ -5,6 +5,7 @@ from datetime import date
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -37,8 +38,31 @@ class TestDebtPlan(HostingCommon):
         else:
             vals.setdefault("instalment_amount", 160.0)
         if "settled_line_ids" not in vals:
-            vals.setdefault("amount_total", 2000.0)
+            # A plan repays journal items: an unpaid bill (or invoice) of the
+            # total owed, unless the test is about an invalid total.
+            total = vals.pop("amount_total", 2000.0)
+            if total > 0:
+                debt = cls._debt_move(
+                    total,
+                    cls.env["res.partner"].browse(vals["partner_id"]),
+                    vals.get("direction", "payable"),
+                )
+                vals["settled_line_ids"] = [Command.set(cls._open_line(debt).ids)]
+            else:
+                vals["amount_total"] = total
         return cls.Plan.create(vals)
+
+    @classmethod
+    def _debt_move(cls, amount, partner, direction="payable", company=None):
+        return cls.init_invoice(
+            "in_invoice" if direction == "payable" else "out_invoice",
+            partner=partner,
+            invoice_date=date(2025, 12, 1),
+            amounts=[amount],
+            taxes=[],
+            post=True,
+            company=company,
+        )
 
     def _bill(self, amount, move_type="in_invoice", partner=None):
         return self.init_invoice(
@@ -205,6 +229,46 @@ class TestDebtPlan(HostingCommon):
         self.assertEqual(plan.state, "done")
         self.assertEqual(self._states(plan), ["paid"] * 3)
         self.assertFalse(plan.next_due_date)
+
+    def test_confirm_requires_settled_items(self):
+        """A plan without journal items would never be paid: it could never
+        reach Repaid and would remind every instalment as late forever."""
+        plan = self.Plan.create(
+            {
+                "partner_id": self.creditor.id,
+                "amount_total": 500.0,
+                "instalment_amount": 100.0,
+                "first_due_date": date(2026, 1, 31),
+            }
+        )
+        with self.assertRaisesRegex(UserError, "Settled Journal Items"):
+            plan.action_confirm()
+        self.assertEqual(plan.state, "draft")
+        self.assertFalse(plan.instalment_ids)
+
+    def test_activities_cleared_when_repaid_or_cancelled(self):
+        bill = self._bill(480.0)
+        repaid = self._create_plan(
+            settled_line_ids=[(6, 0, self._open_line(bill).ids)],
+            first_due_date=date(2026, 1, 31),
+        )
+        cancelled = self._create_plan(amount_total=300.0, instalment_amount=100.0)
+        (repaid | cancelled).action_confirm()
+        with freeze_time("2026-03-05"):
+            self.Plan._cron_instalment_reminders()
+            # Two instalments of each are late.
+            self.assertEqual(len(self._activities(repaid)), 2)
+            self.assertEqual(len(self._activities(cancelled)), 2)
+            self._pay(bill, 480.0, date(2026, 3, 5))
+            self.assertEqual(repaid.state, "done")
+            self.assertFalse(self._activities(repaid))
+            cancelled.with_user(self.treasurer).action_cancel()
+            self.assertEqual(cancelled.state, "cancelled")
+            self.assertFalse(self._activities(cancelled))
+            # Nothing is raised for them afterwards.
+            self.Plan._cron_instalment_reminders()
+            self.assertFalse(self._activities(repaid))
+            self.assertFalse(self._activities(cancelled))
 
     def test_settled_lines_checks(self):
         bill = self._bill(500.0)
@@ -453,10 +517,11 @@ class TestDebtPlan(HostingCommon):
 
     def test_multi_company(self):
         company_2 = self.setup_other_company(name="Globenet 2")["company"]
+        bill_2 = self._debt_move(1000.0, self.creditor, company=company_2)
         plan_2 = self.Plan.with_company(company_2).create(
             {
                 "partner_id": self.creditor.id,
-                "amount_total": 1000.0,
+                "settled_line_ids": [Command.set(self._open_line(bill_2).ids)],
                 "instalment_amount": 100.0,
                 "first_due_date": date(2026, 1, 31),
             }

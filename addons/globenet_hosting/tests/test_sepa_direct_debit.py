@@ -3,6 +3,7 @@ import os
 from datetime import date
 
 import sepaxml
+from freezegun import freeze_time
 from lxml import etree
 from psycopg2 import IntegrityError
 
@@ -22,6 +23,8 @@ IBAN_BAD_CHECKSUM = "FR7630006000011234567890188"
 COLLECTION_DATE = date(2026, 3, 10)
 
 
+# Before every collection date of the tests: a past date is refused.
+@freeze_time("2026-02-01")
 @tagged("post_install", "-at_install")
 class TestSepaDirectDebit(HostingCommon):
     @classmethod
@@ -316,6 +319,83 @@ class TestSepaDirectDebit(HostingCommon):
             namespaces=NS,
         )
         self.assertEqual(seq_types, ["RCUR"])
+
+    # Cancelling a generated batch
+
+    def test_cancel_generated_batch(self):
+        batch = self._new_batch()
+        batch.action_generate()
+        payments = batch.line_ids.payment_id
+        attachment = batch.attachment_id
+        invoices = self.invoice | self.invoice_2
+        self.assertEqual(self.mandate.sequence_type, "RCUR")
+        with self.assertRaises(AccessError):
+            batch.with_user(self.reader).action_cancel()
+
+        batch.action_cancel()
+        self.assertEqual(batch.state, "cancel")
+        self.assertEqual(set(batch.line_ids.mapped("state")), {"cancel"})
+        self.assertEqual(set(payments.mapped("state")), {"canceled"})
+        self.assertEqual(set(invoices.mapped("payment_state")), {"not_paid"})
+        self.assertEqual(self.invoice.amount_residual, 120.0)
+        # The mandate that had its first debit here is first again; the
+        # recurring one stays recurring.
+        self.assertEqual(self.mandate.sequence_type, "FRST")
+        self.assertFalse(self.mandate.last_debit_date)
+        self.assertEqual(self.mandate_2.sequence_type, "RCUR")
+        # The file is kept in the chatter, no longer offered for download.
+        self.assertFalse(batch.attachment_id)
+        self.assertTrue(attachment.exists())
+        self.assertIn(attachment, batch.message_ids[0].attachment_ids)
+        self.assertIn("cancelled", str(batch.message_ids[0].body))
+        # The invoices go into the next batch.
+        again = self._new_batch()
+        again.action_prepare()
+        self.assertEqual(again.line_ids.move_id, invoices)
+        self.assertEqual(
+            {line.mandate_id: line.sequence_type for line in again.line_ids},
+            {self.mandate: "FRST", self.mandate_2: "RCUR"},
+        )
+
+    def test_collected_batch_cannot_be_cancelled(self):
+        batch = self._new_batch()
+        batch.action_generate()
+        batch.action_done()
+        with self.assertRaisesRegex(UserError, "reject its debits"):
+            batch.action_cancel()
+        self.assertEqual(batch.state, "done")
+
+    # Collection date and mandate reference
+
+    def test_collection_date_in_the_past_refused(self):
+        batch = self._new_batch()
+        with freeze_time("2026-03-11"):
+            with self.assertRaisesRegex(ValidationError, "in the past"):
+                self._new_batch(date(2026, 3, 10))
+            with self.assertRaisesRegex(ValidationError, "in the past"):
+                batch.collection_date = date(2026, 3, 1)
+            # A batch prepared earlier cannot be generated once its date passed.
+            with self.assertRaisesRegex(UserError, "in the past"):
+                batch.action_generate()
+            self._assert_nothing_done(batch, self.invoice | self.invoice_2)
+            self.assertTrue(self._new_batch(date(2026, 3, 11)))
+
+    def test_mandate_reference_from_sequence(self):
+        bank = self.env["res.partner.bank"].create(
+            {"partner_id": self.member_cheque.id, "acc_number": IBAN_COMPANY}
+        )
+        with Form(self.Mandate) as form:
+            form.partner_id = self.member_cheque
+            form.partner_bank_id = bank
+        first = form.record
+        second = self.Mandate.create(
+            {"partner_id": self.member_cheque.id, "partner_bank_id": bank.id}
+        )
+        self.assertRegex(first.name, r"^RUM/2026/\d{5}$")
+        self.assertRegex(second.name, r"^RUM/2026/\d{5}$")
+        self.assertNotEqual(first.name, second.name)
+        # A reference typed in (an existing paper mandate) is kept.
+        self.assertEqual(self.mandate.name, "GN-0001")
 
     # Bad input stops the batch with every problem listed
 

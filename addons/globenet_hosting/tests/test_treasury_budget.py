@@ -6,7 +6,7 @@ from psycopg2 import IntegrityError
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import HostingCommon
@@ -299,17 +299,21 @@ class TestTreasuryBudget(HostingCommon):
         self.company.treasury_concentration_threshold = 70.0
         self.assertFalse(lines.filtered("is_risk"))
 
-    def test_declared_total_mismatch(self):
-        budget = self._budget()
+    def test_declared_totals_mismatch(self):
+        budget = self._budget()  # lines: 45 of receipts, 100 of expenses
         self.assertFalse(budget.total_mismatch)
-        budget.declared_total = 0.0  # declared: a balanced month
+        # Declared: a grant of 55 expected on top of the receipts.
+        budget.write({"declared_receipts": 100.0, "declared_expenses": 100.0})
         self.assertTrue(budget.has_declared_total)
-        self.assertTrue(budget.total_mismatch)
+        self.assertTrue(budget.receipts_mismatch)
+        self.assertFalse(budget.expenses_mismatch)
+        self.assertAlmostEqual(budget.receipts_difference, -55.0)
+        self.assertAlmostEqual(budget.expenses_difference, 0.0)
         self.assertIn(budget, self.Budget.search([("total_mismatch", "=", True)]))
-        with self.assertRaisesRegex(UserError, "differs from the sum of its lines"):
+        with self.assertRaisesRegex(UserError, "receipts declared 100.00"):
             budget.action_confirm()
         self.assertEqual(budget.state, "draft")
-        # An imported line that balances the month resolves it.
+        # An imported line that brings the missing receipt resolves it.
         result = self.env["treasury.budget.line"].load(
             ["budget_id", "kind", "name", "expected"],
             [["2026-03", "Receipts: other", "Grant", "55"]],
@@ -320,9 +324,85 @@ class TestTreasuryBudget(HostingCommon):
         self.assertEqual(budget.state, "confirmed")
         # A confirmed budget cannot be put out of balance either.
         with self.assertRaises(ValidationError):
-            budget.declared_total = 10.0
+            budget.declared_expenses = 10.0
         with self.assertRaises(UserError):
             budget.action_compute()
+
+    def test_declared_totals_from_minutes(self):
+        """The meeting's minutes declare 5,700 of receipts and 4,790 of
+        expenses; one expense line was misprinted 12,000 instead of 1,200."""
+        budget = self._budget(date(2026, 6, 1), compute=False)
+        lines = [
+            ("receipt_sepa", "Direct-debit hosting", 3200.0),
+            ("receipt_cheque", "Cheque hosting", 2000.0),
+            ("receipt_other", "Donations", 500.0),
+            ("expense_recurring", "Rent", 1500.0),
+            ("expense_recurring", "IP transit", 2090.0),
+            ("expense_other", "Electricity", 12000.0),
+        ]
+        budget.write(
+            {
+                "line_ids": [
+                    Command.create({"kind": kind, "name": name, "expected": amount})
+                    for kind, name, amount in lines
+                ],
+                "declared_receipts": 5700.0,
+                "declared_expenses": 4790.0,
+            }
+        )
+        self.assertAlmostEqual(budget.expected_receipts, 5700.0)
+        self.assertFalse(budget.receipts_mismatch)
+        self.assertTrue(budget.expenses_mismatch)
+        self.assertTrue(budget.total_mismatch)
+        self.assertAlmostEqual(budget.expenses_difference, 10800.0)
+        with self.assertRaises(UserError) as caught:
+            budget.action_confirm()
+        message = str(caught.exception)
+        self.assertIn("expenses declared", message)
+        self.assertIn("15,590.00", message)
+        self.assertIn("4,790.00", message)
+        self.assertIn("10,800.00", message)
+        self.assertNotIn("receipts declared", message)
+        self.assertEqual(budget.state, "draft")
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("globenet_hosting.treasury_budget_report", budget.ids)[0]
+            .decode()
+        )
+        self.assertIn("Expenses declared", html)
+        self.assertIn("10,800.00", html)
+        self.assertNotIn("Receipts declared", html)
+        # The misprint corrected, the budget is confirmed.
+        budget.line_ids.filtered(
+            lambda line: line.name == "Electricity"
+        ).expected = 1200.0
+        self.assertFalse(budget.total_mismatch)
+        self.assertAlmostEqual(budget.expenses_difference, 0.0)
+        budget.action_confirm()
+        self.assertEqual(budget.state, "confirmed")
+
+    def test_budget_form_single_company_user(self):
+        """The form of a single-company user has no company field: ticking
+        the declared totals must not need it."""
+        treasurer = new_test_user(
+            self.env,
+            login="budget_single_company",
+            groups="base.group_user,globenet_hosting.group_globenet_hosting_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        self.assertFalse(treasurer.has_group("base.group_multi_company"))
+        with Form(self.Budget.with_user(treasurer)) as form:
+            form.date_from = date(2026, 7, 1)
+            form.has_declared_total = True
+            form.declared_receipts = 5700.0
+            form.declared_expenses = 4790.0
+            self.assertTrue(form.total_mismatch)
+        budget = form.record
+        self.assertEqual(budget.company_id, self.company)
+        self.assertEqual(budget.currency_id, self.company.currency_id)
+        self.assertAlmostEqual(budget.receipts_difference, -5700.0)
+        self.assertAlmostEqual(budget.expenses_difference, -4790.0)
 
     def test_report_html(self):
         budget = self._budget()
@@ -360,7 +440,7 @@ class TestTreasuryBudget(HostingCommon):
         self.assertAlmostEqual(as_reader.expected_net, -55.0)
         self.assertTrue(as_reader.line_ids)
         with self.assertRaises(AccessError):
-            as_reader.write({"declared_total": 1.0})
+            as_reader.write({"declared_receipts": 1.0})
         with self.assertRaises(AccessError):
             as_reader.line_ids[0].write({"expected": 1.0})
         with self.assertRaises(AccessError):
@@ -431,11 +511,20 @@ class TestTreasuryBudget(HostingCommon):
                 "first_due_date": date(2026, 3, 31),
             }
         )
+        arrears = self._invoice(
+            "out_invoice", self.member, date(2026, 1, 5), [(self.product_hosting, 300)]
+        )
         receivable = Plan.create(
             {
                 "direction": "receivable",
                 "partner_id": self.member.id,
-                "amount_total": 300.0,
+                "settled_line_ids": [
+                    Command.set(
+                        arrears.line_ids.filtered(
+                            lambda line: line.account_type == "asset_receivable"
+                        ).ids
+                    )
+                ],
                 "instalment_amount": 100.0,
                 "first_due_date": date(2026, 3, 15),
             }
@@ -471,3 +560,148 @@ class TestTreasuryBudget(HostingCommon):
         # subscriptions; nothing from June.
         self.assertEqual(forecast.mapped("expenses")[:4], [300.0, 300.0, 300.0, 100.0])
         self.assertEqual(forecast.mapped("receipts")[:4], [145.0, 115.0, 115.0, 45.0])
+
+    # ------------------------------------------------------------------
+    # Forecast of the debts
+    # ------------------------------------------------------------------
+    def _debt_plan(self, amount, instalment, first_due, currency=None):
+        creditor = self.env["res.partner"].create({"name": "Creditor"})
+        bill = self.init_invoice(
+            "in_invoice",
+            partner=creditor,
+            invoice_date=date(2026, 1, 5),
+            amounts=[amount],
+            taxes=[],
+            post=True,
+            currency=currency,
+        )
+        plan = self.env["debt.plan"].create(
+            {
+                "partner_id": creditor.id,
+                "currency_id": (currency or self.company.currency_id).id,
+                "settled_line_ids": [
+                    Command.set(
+                        bill.line_ids.filtered(
+                            lambda line: line.account_type == "liability_payable"
+                        ).ids
+                    )
+                ],
+                "instalment_amount": instalment,
+                "first_due_date": first_due,
+            }
+        )
+        plan.action_confirm()
+        return plan, bill
+
+    def _pay(self, bill, amount, day):
+        (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=bill.ids)
+            .create({"amount": amount, "payment_date": day})
+            ._create_payments()
+        )
+
+    def test_forecast_late_and_prepaid_instalments(self):
+        # Late: 200 due on 31 January and 28 February, 150 paid in February:
+        # the 250 left are due now, in the budget month (March); 50 of them
+        # are paid on 5 March.
+        _late, late_bill = self._debt_plan(400.0, 200.0, date(2026, 1, 31))
+        self._pay(late_bill, 150.0, date(2026, 2, 10))
+        self._pay(late_bill, 50.0, date(2026, 3, 5))
+        # Paid ahead: 200 due at the end of March, April and May, 300 paid in
+        # February, before the bank balance the forecast starts from: March
+        # has nothing left to pay, April 100.
+        _ahead, ahead_bill = self._debt_plan(600.0, 200.0, date(2026, 3, 31))
+        self._pay(ahead_bill, 300.0, date(2026, 2, 20))
+        budget = self._budget()
+        debt = self._line(budget, "expense_debt")
+        self.assertAlmostEqual(debt.expected, 250.0)  # 200 still late + 50 paid
+        self.assertAlmostEqual(debt.actual, 50.0)  # paid in March
+        self.assertIn("200.00", debt.note)
+        expenses = budget.forecast_line_ids.sorted("date").mapped("expenses")
+        # 100 of recurring expenses every month on top of the instalments.
+        self.assertEqual(expenses[:4], [350.0, 200.0, 300.0, 100.0])
+
+    def test_forecast_converts_other_currencies_at_budget_date(self):
+        usd = self.setup_other_currency(
+            "USD",
+            rates=[("2026-01-01", 5.0), ("2026-03-01", 2.0), ("2026-06-01", 4.0)],
+        )
+        self._debt_plan(400.0, 200.0, date(2026, 3, 31), currency=usd)
+        budget = self._budget()
+        # 200 USD at the rate of 1 March (2 USD for 1 EUR): 100 EUR.
+        self.assertAlmostEqual(self._line(budget, "expense_debt").expected, 100.0)
+        expenses = budget.forecast_line_ids.sorted("date").mapped("expenses")
+        self.assertEqual(expenses[:3], [200.0, 200.0, 100.0])
+
+    # ------------------------------------------------------------------
+    # Forecast screens
+    # ------------------------------------------------------------------
+    def _series(self, action):
+        rows = self.env[action["res_model"]]._read_group(
+            action["domain"], ["date:month", "series"], ["amount:sum"]
+        )
+        return {(month, series): amount for month, series, amount in rows}
+
+    def test_forecast_graph_shows_receipts_expenses_and_cash(self):
+        budget = self._budget()
+        action = budget.action_view_forecast()
+        series = self._series(action)
+        self.assertEqual(len(series), 36)
+        march = date(2026, 3, 1)
+        self.assertAlmostEqual(series[march, "1_receipts"], 45.0)
+        self.assertAlmostEqual(series[march, "2_expenses"], 100.0)
+        self.assertAlmostEqual(series[march, "3_cash"], 1445.0)
+        # The graph draws one measure, grouped by month and series.
+        view = self.env[action["res_model"]].get_views([(False, "graph")])
+        arch = view["views"]["graph"]["arch"]
+        self.assertIn('name="series"', arch)
+        self.assertIn('name="amount" type="measure"', arch)
+
+    def test_cash_forecast_menu_shows_one_budget(self):
+        reader = new_test_user(
+            self.env,
+            login="forecast_reader",
+            groups="base.group_user,globenet_hosting.group_globenet_hosting_user",
+        )
+        menu_action = self.env.ref(
+            "globenet_hosting.treasury_forecast_line_menu"
+        ).action
+        # No budget yet: an empty screen whose help says how to get one.
+        action = menu_action.with_user(reader).run()
+        self.assertFalse(self._series(action))
+        self.assertIn("Compute", action["help"])
+        february = self._budget(date(2026, 2, 1))
+        march = self._budget()
+        self._budget(date(2026, 4, 1), compute=False)  # not computed yet
+        action = menu_action.with_user(reader).run()
+        self.assertEqual(action["domain"], [("budget_id", "=", march.id)])
+        series = self._series(action)
+        self.assertEqual(len(series), 36)
+        self.assertAlmostEqual(series[date(2026, 3, 1), "2_expenses"], 100.0)
+        # Another budget's forecast is chosen from that budget.
+        action = february.action_view_forecast()
+        self.assertEqual(action["domain"], [("budget_id", "=", february.id)])
+        self.assertEqual(
+            min(month for month, _series in self._series(action)), date(2026, 2, 1)
+        )
+
+    def test_debt_forecast_queries_do_not_grow_with_plans(self):
+        budget = self._budget(compute=False)
+
+        def read_debts():
+            self.env.invalidate_all()
+            budget._get_debt_schedule(date(2026, 3, 1), date(2027, 3, 1))
+            budget._get_debt_paid()
+
+        self._debt_plan(400.0, 200.0, date(2026, 1, 31))
+        self.env.flush_all()
+        read_debts()  # warm the caches that do not depend on the plans
+        start = self.cr.sql_log_count
+        read_debts()
+        one_plan = self.cr.sql_log_count - start
+        for _index in range(5):
+            self._debt_plan(600.0, 100.0, date(2026, 2, 28))
+        self.env.flush_all()
+        with self.assertQueryCount(one_plan):
+            read_debts()
