@@ -1,6 +1,7 @@
 # Copyright 2026 Globenet
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 
 class HostingSubscriptionLine(models.Model):
@@ -72,11 +73,21 @@ class HostingSubscriptionLine(models.Model):
 
     @api.depends("product_id")
     def _compute_price_unit(self):
+        """The product's sales price (its cost for a recurring expense),
+        converted from the product's currency into the subscription's."""
+        today = fields.Date.context_today(self)
         for line in self:
-            if line.subscription_id.subscription_type == "purchase":
-                line.price_unit = line.product_id.standard_price
+            product = line.product_id
+            sub = line.subscription_id
+            if sub.subscription_type == "purchase":
+                price, currency = product.standard_price, product.cost_currency_id
             else:
-                line.price_unit = line.product_id.lst_price
+                price, currency = product.lst_price, product.currency_id
+            target = sub.currency_id or currency
+            company = sub.company_id or self.env.company
+            if currency and target and currency != target:
+                price = currency._convert(price, target, company, today)
+            line.price_unit = price
 
     @api.depends("product_id", "subscription_id.subscription_type")
     def _compute_tax_ids(self):
@@ -96,22 +107,41 @@ class HostingSubscriptionLine(models.Model):
                 line.quantity * line.price_unit
             )
 
+    def _get_invoice_taxes(self, fiscal_position):
+        """The line's taxes as they go on the invoice: mapped by the fiscal
+        position of the invoiced partner."""
+        self.ensure_one()
+        return fiscal_position.map_tax(self.tax_ids)
+
     def write(self, vals):
         if "price_unit" not in vals and "quantity" not in vals:
             return super().write(vals)
         old = {line: (line.quantity, line.price_unit) for line in self}
         res = super().write(vals)
         for line in self:
-            if old[line] != (line.quantity, line.price_unit):
-                line.subscription_id.message_post(
-                    body=self.env._(
-                        "%(line)s: %(old_qty)s × %(old_price)s → "
-                        "%(new_qty)s × %(new_price)s, from the next period.",
-                        line=line.name,
-                        old_qty=old[line][0],
-                        old_price=old[line][1],
-                        new_qty=line.quantity,
-                        new_price=line.price_unit,
-                    )
+            if old[line] == (line.quantity, line.price_unit):
+                continue
+            sub = line.subscription_id
+            first = sub._first_period_to_invoice()
+            if first:
+                end = sub._period_end(first)
+                when = self.env._(
+                    "from the period %(start)s–%(end)s, the first not invoiced yet",
+                    start=format_date(self.env, first),
+                    end=format_date(self.env, end),
                 )
+            else:
+                when = self.env._("no period is left to invoice")
+            sub.message_post(
+                body=self.env._(
+                    "%(line)s: %(old_qty)s × %(old_price)s → "
+                    "%(new_qty)s × %(new_price)s, %(when)s.",
+                    line=line.name,
+                    old_qty=old[line][0],
+                    old_price=old[line][1],
+                    new_qty=line.quantity,
+                    new_price=line.price_unit,
+                    when=when,
+                )
+            )
         return res
