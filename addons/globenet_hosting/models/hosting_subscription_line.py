@@ -73,21 +73,22 @@ class HostingSubscriptionLine(models.Model):
 
     @api.depends("product_id")
     def _compute_price_unit(self):
-        """The product's sales price (its cost for a recurring expense),
-        converted from the product's currency into the subscription's."""
+        """The product's sales price (its cost for a recurring expense) in
+        the subscription's currency, as Odoo prices an invoice line."""
         today = fields.Date.context_today(self)
         for line in self:
-            product = line.product_id
             sub = line.subscription_id
-            if sub.subscription_type == "purchase":
-                price, currency = product.standard_price, product.cost_currency_id
-            else:
-                price, currency = product.lst_price, product.currency_id
-            target = sub.currency_id or currency
+            if not line.product_id:
+                line.price_unit = 0.0
+                continue
             company = sub.company_id or self.env.company
-            if currency and target and currency != target:
-                price = currency._convert(price, target, company, today)
-            line.price_unit = price
+            line.price_unit = line.product_id._get_tax_included_unit_price(
+                company,
+                sub.currency_id or company.currency_id,
+                today,
+                "purchase" if sub.subscription_type == "purchase" else "sale",
+                product_uom=line.product_uom_id or line.product_id.uom_id,
+            )
 
     @api.depends("product_id", "subscription_id.subscription_type")
     def _compute_tax_ids(self):
