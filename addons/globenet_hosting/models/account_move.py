@@ -1,9 +1,15 @@
 # Copyright 2026 Globenet
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
+from psycopg2 import OperationalError
+
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
 
 from .hosting_subscription import PAYMENT_METHODS
+
+_logger = logging.getLogger(__name__)
 
 
 class AccountMove(models.Model):
@@ -31,6 +37,12 @@ class AccountMove(models.Model):
         readonly=True,
         help="Posted by the recurring invoicing and waiting to be emailed.",
     )
+    hosting_send_error = fields.Text(
+        string="Sending Error",
+        copy=False,
+        readonly=True,
+        help="Why the scheduled action could not send this recurring invoice.",
+    )
 
     sepa_line_ids = fields.One2many(
         comodel_name="sepa.direct.debit.batch.line",
@@ -53,7 +65,90 @@ class AccountMove(models.Model):
                 "WHERE hosting_subscription_id IS NOT NULL AND state != 'cancel'"
             )
         )
+        # The sending cron looks for the few invoices waiting to be sent.
+        create_index(
+            self.env.cr,
+            indexname="account_move_hosting_send_pending_idx",
+            tablename="account_move",
+            expressions=["id"],
+            where="hosting_send_pending = TRUE",
+        )
         return res
+
+    def _hosting_send_domain(self):
+        return [
+            ("hosting_send_pending", "=", True),
+            ("state", "=", "posted"),
+            ("move_type", "=", "out_invoice"),
+        ]
+
+    @api.model
+    def _cron_hosting_send_invoices(self, batch_size=100):
+        """Send a bounded batch of posted recurring invoices through Odoo's
+        invoice-sending pipeline (the one of the Send button and of its
+        scheduled action): the PDF is stored on the invoice, the email is
+        logged in its chatter. An invoice that fails is left unsent with its
+        error, and the others are sent."""
+        domain = self._hosting_send_domain()
+        moves = self.search(domain, limit=batch_size, order="id")
+        moves._hosting_send()
+        remaining = self.search_count(domain) if len(moves) >= batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=len(moves), remaining=remaining)
+
+    def _hosting_send(self):
+        """Generate and send these invoices, in one batch when possible, else
+        one by one so that a failure stays on its own invoice."""
+        if not self:
+            return
+        errors = {}
+        try:
+            with self.env.cr.savepoint():
+                self._hosting_send_batch()
+        except OperationalError:
+            raise
+        except Exception:  # noqa: BLE001 - isolated below, one by one
+            _logger.info("Hosting sending: batch failed, isolating failures")
+            for move in self:
+                try:
+                    with self.env.cr.savepoint():
+                        move._hosting_send_batch()
+                except OperationalError:
+                    raise
+                except Exception as error:  # noqa: BLE001 - shown on the invoice
+                    errors[move] = str(error) or repr(error)
+        for move in self - self.browse([m.id for m in errors]):
+            if move.sending_data and move.sending_data.get("error"):
+                # The pipeline logged the cause in the invoice's chatter.
+                errors[move] = self.env._(
+                    "The invoice documents could not be generated: see the "
+                    "messages of the invoice."
+                )
+        sent = self - self.browse([m.id for m in errors])
+        sent.write({"hosting_send_pending": False, "hosting_send_error": False})
+        for move, message in errors.items():
+            move.write(
+                {
+                    "hosting_send_pending": False,
+                    "hosting_send_error": message,
+                    "sending_data": False,
+                }
+            )
+            move.message_post(
+                body=self.env._("Sending this recurring invoice failed: %s", message)
+            )
+            _logger.warning("Hosting sending failed for %s: %s", move.name, message)
+
+    def _hosting_send_batch(self):
+        """One call of the pipeline. Its emails wait in the mail queue rather
+        than being sent by this scheduled action."""
+        user = self.env.user
+        moves = self.with_context(mail_notify_force_send=False)
+        moves.env["account.move.send"]._generate_and_send_invoices(
+            moves,
+            from_cron=True,
+            author_user_id=user.id,
+            author_partner_id=user.partner_id.id,
+        )
 
     def _get_invoice_in_payment_state(self):
         """An invoice debited by a SEPA batch stays "in payment" until the

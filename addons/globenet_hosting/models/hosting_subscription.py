@@ -1,21 +1,23 @@
 # Copyright 2026 Globenet
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+import zlib
 from collections import defaultdict
 from datetime import timedelta
 
-from dateutil.relativedelta import relativedelta
 from psycopg2 import OperationalError
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
 
+from .hosting_recurrence_mixin import PERIOD_MONTHS  # noqa: F401 - public name
 from .product_template import SERVICE_TYPES
 
 _logger = logging.getLogger(__name__)
 
-PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
+# First key of the advisory lock held on a subscription while it is invoiced.
+INVOICING_LOCK_KEY = zlib.crc32(b"hosting.subscription.invoicing") & 0x7FFFFFFF
 PAYMENT_METHODS = [
     ("sepa_dd", "SEPA direct debit"),
     ("cheque", "Cheque"),
@@ -29,7 +31,12 @@ MAX_PERIODS_PER_CALL = 12
 class HostingSubscription(models.Model):
     _name = "hosting.subscription"
     _description = "Hosting Subscription"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "hosting.recurrence.mixin",
+    ]
     _order = "name desc, id desc"
     _check_company_auto = True
 
@@ -158,7 +165,17 @@ class HostingSubscription(models.Model):
         tracking=True,
         index=True,
     )
-    suspended_date = fields.Date(copy=False, readonly=True)
+    suspension_ids = fields.One2many(
+        comodel_name="hosting.subscription.suspension",
+        inverse_name="subscription_id",
+        string="Suspensions",
+        readonly=True,
+        copy=False,
+    )
+    suspended_date = fields.Date(
+        compute="_compute_suspended_date",
+        help="First day of the current suspension.",
+    )
     close_reason = fields.Text(copy=False, tracking=True, groups="base.group_user")
     invoice_policy = fields.Selection(
         selection=[
@@ -226,18 +243,28 @@ class HostingSubscription(models.Model):
 
     @api.depends(
         "next_period_start",
+        "date_start",
         "invoicing_mode",
         "recurring_rule_type",
         "recurring_interval",
+        "suspension_ids.date_start",
+        "suspension_ids.date_resume",
     )
     def _compute_next_invoice_date(self):
+        """Invoice date of the first period from the pointer on that does
+        not lie wholly inside a suspension."""
         for sub in self:
             if not sub.next_period_start or sub.recurring_interval < 1:
                 sub.next_invoice_date = False
                 continue
-            sub.next_invoice_date = sub._period_invoice_date(
-                sub.next_period_start, sub._period_end(sub.next_period_start)
-            )
+            period = next(sub._iter_billable_periods(sub.next_period_start), None)
+            sub.next_invoice_date = period and period[2]
+
+    @api.depends("suspension_ids.date_start", "suspension_ids.date_resume")
+    def _compute_suspended_date(self):
+        for sub in self:
+            current = sub.suspension_ids.filtered(lambda s: not s.date_resume)[:1]
+            sub.suspended_date = current.date_start
 
     @api.depends("line_ids.product_id.hosting_service_type", "line_ids.price_subtotal")
     def _compute_service_type(self):
@@ -262,6 +289,11 @@ class HostingSubscription(models.Model):
         return res
 
     def _compute_invoice_count(self):
+        """Invoices the user may read; none without access to invoices (a
+        user who reads subscriptions only)."""
+        if not self.env["account.move"].has_access("read"):
+            self.invoice_count = 0
+            return
         counts = dict(
             self.env["account.move"]._read_group(
                 [("hosting_subscription_id", "in", self.ids)],
@@ -299,31 +331,9 @@ class HostingSubscription(models.Model):
     # ------------------------------------------------------------------
     # Periods
     # ------------------------------------------------------------------
-    def _period_months(self):
+    def _get_suspension_ranges(self):
         self.ensure_one()
-        return PERIOD_MONTHS[self.recurring_rule_type] * self.recurring_interval
-
-    def _period_end(self, start):
-        """Last day of the period starting on ``start``.
-
-        Periods are anchored on the start date, so that a subscription started
-        on 31 January runs 31/01-27/02, 28/02-30/03, 31/03-29/04...
-        """
-        months = self._period_months()
-        anchor = self.date_start or start
-        elapsed = (start.year - anchor.year) * 12 + start.month - anchor.month
-        if start < anchor + relativedelta(months=elapsed):
-            elapsed -= 1
-        index = max(elapsed, 0) // months
-        next_start = anchor + relativedelta(months=(index + 1) * months)
-        if next_start <= start:
-            next_start = start + relativedelta(months=months)
-        return next_start - timedelta(days=1)
-
-    def _period_invoice_date(self, start, end):
-        if self.invoicing_mode == "arrears":
-            return end + timedelta(days=1)
-        return start
+        return [(s.date_start, s.date_resume or None) for s in self.suspension_ids]
 
     def _get_due_periods(self, date_ref, limit=MAX_PERIODS_PER_CALL, ahead=False):
         """Periods of this subscription to invoice by ``date_ref``, oldest first.
@@ -333,24 +343,53 @@ class HostingSubscription(models.Model):
         """
         self.ensure_one()
         periods = []
-        start = self.next_period_start
-        while start and len(periods) < limit:
-            if self.date_end and start > self.date_end:
+        if not self.next_period_start:
+            return periods
+        for start, end, invoice_date in self._iter_billable_periods(
+            self.next_period_start
+        ):
+            if len(periods) >= limit or (self.date_end and start > self.date_end):
                 break
-            end = self._period_end(start)
-            invoice_date = self._period_invoice_date(start, end)
             if invoice_date > date_ref and not (ahead and not periods):
                 break
             periods.append((start, end, min(invoice_date, date_ref)))
-            start = end + timedelta(days=1)
         return periods
 
-    def _estimate_period_amounts(self):
-        """Untaxed and taxed amounts of one period, from the lines' taxes."""
+    def _first_period_to_invoice(self):
+        """Start of the first period not invoiced yet (suspended periods
+        skipped), or False."""
         self.ensure_one()
+        if self.state == "draft" or not self.next_period_start:
+            return self.date_start
+        if self.date_end and self.next_period_start > self.date_end:
+            return False
+        period = next(self._iter_billable_periods(self.next_period_start), None)
+        return period and period[0]
+
+    def _get_fiscal_positions(self):
+        """The invoiced partner's fiscal position per subscription, looked up
+        once per (company, partner), as the invoice itself does."""
+        FiscalPosition = self.env["account.fiscal.position"]
+        cache = {}
+        result = {}
+        for sub in self:
+            key = (sub.company_id, sub.invoice_partner_id)
+            if key not in cache:
+                cache[key] = FiscalPosition.with_company(
+                    sub.company_id
+                )._get_fiscal_position(sub.invoice_partner_id)
+            result[sub] = cache[key]
+        return result
+
+    def _estimate_period_amounts(self, fiscal_position=None):
+        """Untaxed and taxed amounts of one period, from the lines' taxes
+        mapped by the fiscal position, as on the invoice."""
+        self.ensure_one()
+        if fiscal_position is None:
+            fiscal_position = self._get_fiscal_positions()[self]
         untaxed = total = 0.0
         for line in self.line_ids:
-            res = line.tax_ids.compute_all(
+            res = line._get_invoice_taxes(fiscal_position).compute_all(
                 line.price_unit,
                 currency=self.currency_id,
                 quantity=line.quantity,
@@ -392,39 +431,56 @@ class HostingSubscription(models.Model):
         return True
 
     def action_suspend(self):
+        """Stop invoicing from today; the suspension is kept in the history."""
         if self.filtered(lambda s: s.state != "active"):
             raise UserError(self.env._("Only active subscriptions can be suspended."))
+        today = fields.Date.context_today(self)
         self.write(
-            {"state": "suspended", "suspended_date": fields.Date.context_today(self)}
+            {
+                "state": "suspended",
+                "suspension_ids": [Command.create({"date_start": today})],
+            }
         )
         return True
 
     def action_resume(self):
-        """Resume invoicing. Periods that lay wholly inside the suspension are
-        not invoiced; a period that overlaps it is invoiced in full."""
+        """Resume invoicing from today. Periods that lie wholly inside the
+        suspension are not invoiced; a period that overlaps it is invoiced in
+        full."""
         if self.filtered(lambda s: s.state != "suspended"):
             raise UserError(self.env._("Only suspended subscriptions can be resumed."))
         today = fields.Date.context_today(self)
         for sub in self:
+            current = sub.suspension_ids.filtered(lambda s: not s.date_resume)
+            resume = max([today, *current.mapped("date_start")])
+            current.write({"date_resume": resume})
+            vals = {"state": "active"}
+            skipped = []
             start = sub.next_period_start
-            skipped = 0
+            ranges = [(first, resume) for first in current.mapped("date_start")]
+            leading = True
             while (
-                start
-                and sub.suspended_date
-                and start >= sub.suspended_date
-                and sub._period_end(start) < today
+                start and start < resume and (not sub.date_end or start <= sub.date_end)
             ):
-                start = sub._period_end(start) + timedelta(days=1)
-                skipped += 1
-            sub.write(
-                {"state": "active", "next_period_start": start, "suspended_date": False}
-            )
+                end = sub._period_end(start)
+                if sub._recurrence_is_suspended(ranges, start, end):
+                    skipped.append((start, end))
+                    if leading:
+                        vals["next_period_start"] = end + timedelta(days=1)
+                else:
+                    leading = False
+                start = end + timedelta(days=1)
+            sub.write(vals)
             if skipped:
                 sub.message_post(
                     body=self.env._(
                         "%(count)s period(s) that lay wholly inside the suspension "
-                        "are not invoiced.",
-                        count=skipped,
+                        "are not invoiced: %(periods)s.",
+                        count=len(skipped),
+                        periods=", ".join(
+                            f"{format_date(self.env, s)}–{format_date(self.env, e)}"
+                            for s, e in skipped
+                        ),
                     )
                 )
         return True
@@ -475,6 +531,7 @@ class HostingSubscription(models.Model):
         self.env["account.move"].check_access("create")
         if self.filtered(lambda s: s.state != "active"):
             raise UserError(self.env._("Only active subscriptions can be invoiced."))
+        self._lock_for_invoicing_now()
         today = fields.Date.context_today(self)
         moves = self._invoice_periods(today, ahead=True, isolate=False)
         if not moves:
@@ -537,18 +594,34 @@ class HostingSubscription(models.Model):
         )
 
     def _lock_for_invoicing(self):
-        """Lock the subscriptions, skipping those another worker is invoicing."""
+        """Lock the subscriptions for invoicing until the end of the
+        transaction: their rows, and an advisory lock on each that every
+        invoicing path takes. Returns those locked, skipping the ones another
+        process is invoicing."""
         if not self:
             return self
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM hosting_subscription WHERE id IN %s "
-                "FOR UPDATE SKIP LOCKED",
-                tuple(self.ids),
-            )
+        query = SQL(
+            "SELECT id FROM hosting_subscription WHERE id IN %s "
+            "AND pg_try_advisory_xact_lock(%s, id) FOR UPDATE SKIP LOCKED",
+            tuple(self.ids),
+            INVOICING_LOCK_KEY,
         )
+        self.env.cr.execute(query)
         locked = {row[0] for row in self.env.cr.fetchall()}
         return self.filtered(lambda s: s.id in locked)
+
+    def _lock_for_invoicing_now(self):
+        """Lock all the subscriptions, or explain that one is being invoiced."""
+        busy = self - self._lock_for_invoicing()
+        if busy:
+            raise UserError(
+                self.env._(
+                    "Subscription %s is being invoiced right now by another "
+                    "process (the scheduled action or another user). Try again "
+                    "in a minute.",
+                    ", ".join(busy.mapped("name")),
+                )
+            )
 
     def _get_invoiced_period_starts(self):
         """(subscription id, period start) pairs already on a live invoice."""
@@ -577,8 +650,10 @@ class HostingSubscription(models.Model):
             result.setdefault((journal.company_id.id, journal.type), journal)
         return result
 
-    def _prepare_invoice_vals(self, period, journal):
+    def _prepare_invoice_vals(self, period, journal, fiscal_position=None):
         self.ensure_one()
+        if fiscal_position is None:
+            fiscal_position = self._get_fiscal_positions()[self]
         start, end, invoice_date = period
         if not journal:
             raise UserError(
@@ -606,6 +681,9 @@ class HostingSubscription(models.Model):
                         "quantity": line.quantity,
                         "price_unit": line.price_unit,
                         "product_uom_id": line.product_uom_id.id,
+                        "tax_ids": [
+                            Command.set(line._get_invoice_taxes(fiscal_position).ids)
+                        ],
                     }
                 )
             )
@@ -621,6 +699,7 @@ class HostingSubscription(models.Model):
             "company_id": self.company_id.id,
             "journal_id": journal.id,
             "currency_id": self.currency_id.id,
+            "fiscal_position_id": fiscal_position.id,
             "invoice_date": invoice_date,
             "invoice_origin": self.name,
             "hosting_subscription_id": self.id,
@@ -656,6 +735,7 @@ class HostingSubscription(models.Model):
             return self.env["account.move"]
         invoiced = self._get_invoiced_period_starts()
         journals = self._get_journals()
+        fiscal_positions = self._get_fiscal_positions()
         plans = []  # (subscription, vals_list, next_period_start)
         errors = {}
         for sub in self:
@@ -665,7 +745,7 @@ class HostingSubscription(models.Model):
                 )
                 periods = sub._get_due_periods(date_ref, ahead=ahead)
                 vals_list = [
-                    sub._prepare_invoice_vals(period, journal)
+                    sub._prepare_invoice_vals(period, journal, fiscal_positions[sub])
                     for period in periods
                     if (sub.id, period[0]) not in invoiced
                 ]
@@ -776,21 +856,5 @@ class HostingSubscription(models.Model):
 
     @api.model
     def _cron_send_invoices(self, batch_size=100):
-        """Queue the emails of posted recurring invoices, outside invoicing."""
-        Move = self.env["account.move"]
-        domain = [
-            ("hosting_send_pending", "=", True),
-            ("state", "=", "posted"),
-            ("move_type", "=", "out_invoice"),
-        ]
-        moves = Move.search(domain, limit=batch_size)
-        template = self.env.ref(
-            "account.email_template_edi_invoice", raise_if_not_found=False
-        )
-        to_send = moves.filtered(lambda m: m.partner_id.email) if template else Move
-        for move in to_send:
-            template.send_mail(move.id)
-        to_send.write({"is_move_sent": True})
-        moves.write({"hosting_send_pending": False})
-        remaining = Move.search_count(domain) if len(moves) >= batch_size else 0
-        self.env["ir.cron"]._notify_progress(done=len(moves), remaining=remaining)
+        """Send the posted recurring invoices, outside invoicing."""
+        self.env["account.move"]._cron_hosting_send_invoices(batch_size=batch_size)

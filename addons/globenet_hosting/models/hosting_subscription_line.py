@@ -1,6 +1,7 @@
 # Copyright 2026 Globenet
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 
 class HostingSubscriptionLine(models.Model):
@@ -72,11 +73,22 @@ class HostingSubscriptionLine(models.Model):
 
     @api.depends("product_id")
     def _compute_price_unit(self):
+        """The product's sales price (its cost for a recurring expense) in
+        the subscription's currency, as Odoo prices an invoice line."""
+        today = fields.Date.context_today(self)
         for line in self:
-            if line.subscription_id.subscription_type == "purchase":
-                line.price_unit = line.product_id.standard_price
-            else:
-                line.price_unit = line.product_id.lst_price
+            sub = line.subscription_id
+            if not line.product_id:
+                line.price_unit = 0.0
+                continue
+            company = sub.company_id or self.env.company
+            line.price_unit = line.product_id._get_tax_included_unit_price(
+                company,
+                sub.currency_id or company.currency_id,
+                today,
+                "purchase" if sub.subscription_type == "purchase" else "sale",
+                product_uom=line.product_uom_id or line.product_id.uom_id,
+            )
 
     @api.depends("product_id", "subscription_id.subscription_type")
     def _compute_tax_ids(self):
@@ -96,22 +108,41 @@ class HostingSubscriptionLine(models.Model):
                 line.quantity * line.price_unit
             )
 
+    def _get_invoice_taxes(self, fiscal_position):
+        """The line's taxes as they go on the invoice: mapped by the fiscal
+        position of the invoiced partner."""
+        self.ensure_one()
+        return fiscal_position.map_tax(self.tax_ids)
+
     def write(self, vals):
         if "price_unit" not in vals and "quantity" not in vals:
             return super().write(vals)
         old = {line: (line.quantity, line.price_unit) for line in self}
         res = super().write(vals)
         for line in self:
-            if old[line] != (line.quantity, line.price_unit):
-                line.subscription_id.message_post(
-                    body=self.env._(
-                        "%(line)s: %(old_qty)s × %(old_price)s → "
-                        "%(new_qty)s × %(new_price)s, from the next period.",
-                        line=line.name,
-                        old_qty=old[line][0],
-                        old_price=old[line][1],
-                        new_qty=line.quantity,
-                        new_price=line.price_unit,
-                    )
+            if old[line] == (line.quantity, line.price_unit):
+                continue
+            sub = line.subscription_id
+            first = sub._first_period_to_invoice()
+            if first:
+                end = sub._period_end(first)
+                when = self.env._(
+                    "from the period %(start)s–%(end)s, the first not invoiced yet",
+                    start=format_date(self.env, first),
+                    end=format_date(self.env, end),
                 )
+            else:
+                when = self.env._("no period is left to invoice")
+            sub.message_post(
+                body=self.env._(
+                    "%(line)s: %(old_qty)s × %(old_price)s → "
+                    "%(new_qty)s × %(new_price)s, %(when)s.",
+                    line=line.name,
+                    old_qty=old[line][0],
+                    old_price=old[line][1],
+                    new_qty=line.quantity,
+                    new_price=line.price_unit,
+                    when=when,
+                )
+            )
         return res

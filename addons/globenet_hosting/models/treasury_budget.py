@@ -525,11 +525,35 @@ class TreasuryBudget(models.Model):
     def _get_subscription_schedule(self, first, last):
         """Untaxed amounts invoiced by subscriptions per month index and kind.
 
-        One query: each subscription's invoice dates are expanded
-        arithmetically from its next invoice date (backwards as well, so that
-        periods already invoiced in a past month are expected too), within its
-        start and end dates. Returns ``{month_index: {kind: amount}}``.
+        One query. The periods come from the one definition of a period, the
+        recurrence mixin, which builds the SQL: for each month, the period
+        whose invoice date falls in that month (past periods too, so that
+        periods already invoiced in a past month are expected as well),
+        within the start and end dates, skipping the periods that lie wholly
+        inside a suspension. Returns ``{month_index: {kind: amount}}``.
         """
+        Recurrence = self.env["hosting.recurrence.mixin"]
+        months = Recurrence._recurrence_months_sql(
+            SQL("sub.recurring_rule_type"), SQL("sub.recurring_interval")
+        )
+        index = Recurrence._recurrence_invoiced_index_sql(
+            SQL("s.date_start"), SQL("s.months"), SQL("s.invoicing_mode"), SQL("mon.m")
+        )
+        period_start = Recurrence._recurrence_period_start_sql(
+            SQL("s.date_start"), SQL("s.months"), SQL("occ.k")
+        )
+        period_end = SQL(
+            "(%s - 1)",
+            Recurrence._recurrence_period_start_sql(
+                SQL("s.date_start"), SQL("s.months"), SQL("occ.k + 1")
+            ),
+        )
+        suspended = Recurrence._recurrence_is_suspended_sql(
+            "hosting_subscription_suspension",
+            SQL("s.id"),
+            SQL("per.period_start"),
+            SQL("per.period_end"),
+        )
         query = SQL(
             """
             SELECT mon.m, s.subscription_type, s.payment_method,
@@ -537,13 +561,8 @@ class TreasuryBudget(models.Model):
               FROM (
                 SELECT sub.id, sub.subscription_type, sub.payment_method,
                        sub.state, sub.date_start, sub.date_end,
-                       sub.next_period_start,
-                       (CASE sub.recurring_rule_type
-                            WHEN 'monthly' THEN 1
-                            WHEN 'quarterly' THEN 3
-                            ELSE 12 END) * sub.recurring_interval AS months,
-                       (EXTRACT(YEAR FROM sub.next_invoice_date)::int * 12
-                        + EXTRACT(MONTH FROM sub.next_invoice_date)::int - 1) AS d0,
+                       sub.next_period_start, sub.invoicing_mode,
+                       %(months)s AS months,
                        SUM(CASE WHEN pt.hosting_service_type = 'modem_rental'
                                 THEN l.price_subtotal ELSE 0 END) AS modem,
                        SUM(CASE WHEN pt.hosting_service_type = 'modem_rental'
@@ -559,18 +578,23 @@ class TreasuryBudget(models.Model):
                    AND sub.recurring_interval > 0
                  GROUP BY sub.id
               ) AS s
-              JOIN generate_series(%(first)s, %(last)s) AS mon(m)
-                ON mod(mon.m - s.d0, s.months) = 0
+              CROSS JOIN generate_series(%(first)s, %(last)s) AS mon(m)
+              CROSS JOIN LATERAL (SELECT %(index)s AS k) AS occ
               CROSS JOIN LATERAL (
-                SELECT (mon.m - s.d0) / s.months AS k,
-                       s.next_period_start
-                       + make_interval(months => mon.m - s.d0) AS period_start
-              ) AS occ
-             WHERE occ.period_start >= s.date_start
-               AND (s.date_end IS NULL OR occ.period_start <= s.date_end)
-               AND (occ.k < 0 OR s.state = 'active')
+                SELECT %(period_start)s AS period_start,
+                       %(period_end)s AS period_end
+              ) AS per
+             WHERE occ.k >= 0
+               AND (s.date_end IS NULL OR per.period_start <= s.date_end)
+               AND (per.period_start < s.next_period_start OR s.state = 'active')
+               AND NOT %(suspended)s
              GROUP BY mon.m, s.subscription_type, s.payment_method
             """,
+            months=months,
+            index=index,
+            period_start=period_start,
+            period_end=period_end,
+            suspended=suspended,
             company=self.company_id.id,
             first=first,
             last=last,

@@ -7,3 +7,6 @@ from . import test_debt_plan
 from . import test_treasury_budget
 from . import test_hosting_portal
 from . import test_sepa_direct_debit
+from . import test_subscription_suspension
+from . import test_recurrence_periods
+from . import test_invoice_content

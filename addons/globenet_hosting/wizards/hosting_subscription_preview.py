@@ -53,12 +53,13 @@ class HostingSubscriptionPreview(models.TransientModel):
         else:
             subs = Subscription.search(Subscription._get_due_domain(self.date))
         invoiced = subs._get_invoiced_period_starts()
+        fiscal_positions = subs._get_fiscal_positions()
         commands = [Command.clear()]
         for sub in subs:
             for start, end, invoice_date in sub._get_due_periods(self.date):
                 if (sub.id, start) in invoiced:
                     continue
-                untaxed, total = sub._estimate_period_amounts()
+                untaxed, total = sub._estimate_period_amounts(fiscal_positions[sub])
                 commands.append(
                     Command.create(
                         {
