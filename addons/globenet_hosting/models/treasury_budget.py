@@ -530,7 +530,9 @@ class TreasuryBudget(models.Model):
         whose invoice date falls in that month (past periods too, so that
         periods already invoiced in a past month are expected as well),
         within the start and end dates, skipping the periods that lie wholly
-        inside a suspension. Returns ``{month_index: {kind: amount}}``.
+        inside a suspension. Amounts in another currency are converted to
+        the company's at the budget's date. Returns
+        ``{month_index: {kind: amount}}``.
         """
         Recurrence = self.env["hosting.recurrence.mixin"]
         months = Recurrence._recurrence_months_sql(
@@ -556,11 +558,11 @@ class TreasuryBudget(models.Model):
         )
         query = SQL(
             """
-            SELECT mon.m, s.subscription_type, s.payment_method,
+            SELECT mon.m, s.subscription_type, s.payment_method, s.currency_id,
                    SUM(s.modem), SUM(s.service)
               FROM (
                 SELECT sub.id, sub.subscription_type, sub.payment_method,
-                       sub.state, sub.date_start, sub.date_end,
+                       sub.currency_id, sub.state, sub.date_start, sub.date_end,
                        sub.next_period_start, sub.invoicing_mode,
                        %(months)s AS months,
                        SUM(CASE WHEN pt.hosting_service_type = 'modem_rental'
@@ -588,7 +590,7 @@ class TreasuryBudget(models.Model):
                AND (s.date_end IS NULL OR per.period_start <= s.date_end)
                AND (per.period_start < s.next_period_start OR s.state = 'active')
                AND NOT %(suspended)s
-             GROUP BY mon.m, s.subscription_type, s.payment_method
+             GROUP BY mon.m, s.subscription_type, s.payment_method, s.currency_id
             """,
             months=months,
             index=index,
@@ -603,7 +605,12 @@ class TreasuryBudget(models.Model):
         self.env.cr.execute(query)
         result = defaultdict(lambda: defaultdict(float))
         by_method = {"sepa_dd": "receipt_sepa", "cheque": "receipt_cheque"}
-        for month, sub_type, method, modem, service in self.env.cr.fetchall():
+        rows = self.env.cr.fetchall()
+        currencies = self.env["res.currency"].browse({row[3] for row in rows})
+        for month, sub_type, method, currency_id, modem, service in rows:
+            currency = currencies.filtered(lambda c, cid=currency_id: c.id == cid)
+            modem = self._to_company_currency(modem, currency)
+            service = self._to_company_currency(service, currency)
             if sub_type == "purchase":
                 result[month]["expense"] += (modem or 0.0) + (service or 0.0)
                 continue

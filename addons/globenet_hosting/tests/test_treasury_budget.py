@@ -634,6 +634,21 @@ class TestTreasuryBudget(HostingCommon):
         expenses = budget.forecast_line_ids.sorted("date").mapped("expenses")
         self.assertEqual(expenses[:3], [200.0, 200.0, 100.0])
 
+    def test_subscription_in_other_currency_converted_at_budget_date(self):
+        usd = self.setup_other_currency(
+            "USD",
+            rates=[("2026-01-01", 5.0), ("2026-03-01", 2.0), ("2026-06-01", 4.0)],
+        )
+        budget = self._budget()
+        before = self._line(budget, "receipt_sepa").expected
+        sub = self._create_sub(price=60.0, payment_method="sepa_dd", currency_id=usd.id)
+        sub.action_activate()
+        budget.action_compute()
+        # 60 USD at the rate of 1 March (2 USD for 1 EUR): 30 EUR more.
+        self.assertAlmostEqual(
+            self._line(budget, "receipt_sepa").expected, before + 30.0
+        )
+
     # ------------------------------------------------------------------
     # Forecast screens
     # ------------------------------------------------------------------
