@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.units import human_size
+from ..tools.units import format_size
 
 PREVIEW_LINES = 50
 
@@ -63,9 +63,10 @@ class NologPurgeRequest(models.Model):
     )
 
     @api.depends("estimated_bytes")
+    @api.depends_context("lang")
     def _compute_estimated_display(self):
         for request in self:
-            request.estimated_display = human_size(request.estimated_bytes)
+            request.estimated_display = format_size(self.env, request.estimated_bytes)
 
     @api.depends("line_ids")
     def _compute_commands_preview(self):
