@@ -105,5 +105,6 @@ class TestPortalFrench(FrenchCommon, HttpCase):
         self.assertIn(f"90,0{NBSP}Mo", page)
         self.assertIn(f"90,0{NBSP}%", page)
         self.assertIn(f"30,0{NBSP}Mo", page)
+        self.assertIn(f"sur 100,0{NBSP}Mo, soit", page)
         # byte counts use the French grouping too
         self.assertIn(f"94{NBSP}371{NBSP}840", page)
