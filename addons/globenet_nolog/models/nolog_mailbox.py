@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools.units import MB, format_percent, format_size
+from ..tools.units import MB, format_number, format_percent, format_size
 from ..tools.usage_parser import is_valid_address, normalize_address
 
 _logger = logging.getLogger(__name__)
@@ -116,9 +116,11 @@ class NologMailbox(models.Model):
     trash_spam_mb_text = fields.Char(
         string="Trash and Spam (MB, formatted)", compute="_compute_mb_texts"
     )
-    quota_mb_text = fields.Char(
-        string="Quota (MB, formatted)", compute="_compute_mb_texts"
+    usage_mb_display = fields.Char(string="Usage in MB", compute="_compute_mb_texts")
+    trash_spam_mb_display = fields.Char(
+        string="Trash and Spam in MB", compute="_compute_mb_texts"
     )
+    quota_mb_display = fields.Char(string="Quota in MB", compute="_compute_mb_texts")
     quota_percent_display = fields.Char(
         string="Quota used", compute="_compute_percent_displays"
     )
@@ -220,14 +222,20 @@ class NologMailbox(models.Model):
     @api.depends("usage_bytes", "trash_bytes", "spam_bytes", "quota_bytes")
     @api.depends_context("lang")
     def _compute_mb_texts(self):
-        """Sizes in MB, as the warnings give them: '95,0 Mo' in French."""
+        """Sizes in MB, as the warnings give them: '95,0 Mo' in French.
+
+        The ``*_text`` fields hold the number alone (warning templates of
+        earlier versions add the unit themselves), the ``*_display`` fields
+        the number and its unit.
+        """
         env = self.env
         for mailbox in self:
-            mailbox.usage_mb_text = format_size(env, mailbox.usage_bytes, unit="MB")
-            mailbox.trash_spam_mb_text = format_size(
-                env, mailbox.trash_bytes + mailbox.spam_bytes, unit="MB"
-            )
-            mailbox.quota_mb_text = format_size(
+            trash_spam = mailbox.trash_bytes + mailbox.spam_bytes
+            mailbox.usage_mb_text = format_number(env, mailbox.usage_bytes / MB)
+            mailbox.trash_spam_mb_text = format_number(env, trash_spam / MB)
+            mailbox.usage_mb_display = format_size(env, mailbox.usage_bytes, unit="MB")
+            mailbox.trash_spam_mb_display = format_size(env, trash_spam, unit="MB")
+            mailbox.quota_mb_display = format_size(
                 env, mailbox.quota_bytes, unit="MB", digits=0
             )
 

@@ -59,7 +59,10 @@ class TestNumberFormat(FrenchCommon):
         self.assertEqual(alice_fr.quota_percent_display, f"110,0{NBSP}%")
         self.assertEqual(alice_en.quota_percent_display, f"110.0{NBSP}%")
         self.assertEqual(alice_fr.trash_display, f"30,0{NBSP}Mo")
-        self.assertEqual(alice_fr.quota_mb_text, f"100{NBSP}Mo")
+        self.assertEqual(alice_fr.quota_mb_display, f"100{NBSP}Mo")
+        self.assertEqual(alice_fr.usage_mb_display, f"110,0{NBSP}Mo")
+        # the number alone, for the templates of earlier versions
+        self.assertEqual(alice_fr.usage_mb_text, "110,0")
         self.assertEqual(self.level_90.with_env(self.env_fr).display_name, f"90{NBSP}%")
         # the server's disks: 8 × 250 GB in RAID 5
         server_fr = self.server.with_env(self.env_fr)
