@@ -41,6 +41,16 @@ class TestNumberFormat(FrenchCommon):
                 self.assertEqual(format_size(self.env_en, value, **options), english)
                 self.assertEqual(format_size(self.env_fr, value, **options), french)
 
+    def test_without_language_the_company_one(self):
+        """Without a language in the context (a scheduled action), the number
+        and its unit both follow the company's language."""
+        self.env.company.partner_id.lang = "fr_FR"
+        env = self.env(
+            context={k: v for k, v in self.env.context.items() if k != "lang"}
+        )
+        self.assertFalse(env.lang)
+        self.assertEqual(format_size(env, 110 * MB), f"110,0{NBSP}Mo")
+
     def test_percentages_follow_the_language(self):
         self.assertEqual(format_percent(self.env_en, 95), f"95.0{NBSP}%")
         self.assertEqual(format_percent(self.env_fr, 95), f"95,0{NBSP}%")

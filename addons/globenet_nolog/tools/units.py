@@ -7,7 +7,7 @@ so a quota of 100 MB is Dovecot's ``100M``. Disk sizes use the decimal
 units of the disk makers: 1 GB = 1,000,000,000 bytes.
 """
 
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import formatLang, get_lang
 
 MB = 1024 * 1024
 GB = 1024 * MB
@@ -84,6 +84,11 @@ def format_size(env, value, binary=True, unit=None, digits=1):
             index += 1
     if index == 0:
         digits = 0
+    # Without a language in the context, formatLang falls back on the
+    # company's: the unit must follow the same language as the number.
+    code = get_lang(env).code
+    if env.lang != code:
+        env = env(context=dict(env.context, lang=code))
     number = format_number(env, value, digits=digits)
     return f"{number}\N{NO-BREAK SPACE}{_unit_label(env, SIZE_UNITS[index])}"
 
