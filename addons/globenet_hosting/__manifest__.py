@@ -8,7 +8,9 @@
     "website": "https://www.globenet.org",
     "author": "Globenet",
     "license": "AGPL-3",
-    "depends": ["account", "l10n_fr_account"],
+    "maintainers": ["globenet"],
+    "development_status": "Beta",
+    "depends": ["account"],
     "data": [
         "security/globenet_hosting_groups.xml",
         "security/ir.model.access.csv",

@@ -8,6 +8,8 @@
     "website": "https://www.globenet.org",
     "author": "Globenet",
     "license": "AGPL-3",
+    "maintainers": ["globenet"],
+    "development_status": "Beta",
     "depends": ["mail", "portal"],
     "data": [
         "security/globenet_nolog_groups.xml",

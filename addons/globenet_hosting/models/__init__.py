@@ -8,7 +8,7 @@ from . import hosting_subscription_line
 from . import account_move
 from . import debt_plan
 from . import debt_plan_instalment
-from . import debt_plan_account_partial_reconcile
+from . import account_partial_reconcile
 from . import treasury_budget
 from . import treasury_budget_line
 from . import treasury_forecast_line

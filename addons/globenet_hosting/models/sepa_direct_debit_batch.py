@@ -5,7 +5,7 @@ import re
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_round, format_date
+from odoo.tools import float_round, format_amount, format_date
 
 from .res_company import is_valid_creditor_identifier
 from .sepa_mandate import sepa_bic_error, sepa_iban_error
@@ -239,9 +239,9 @@ class SepaDirectDebitBatch(models.Model):
         )
         self.message_post(
             body=self.env._(
-                "Direct-debit file generated: %(count)s debits, %(amount)s.",
+                "Direct-debit file generated: %(count)s debit(s), %(amount)s.",
                 count=len(self.line_ids),
-                amount=self.amount_total,
+                amount=format_amount(self.env, self.amount_total, self.currency_id),
             ),
             attachment_ids=attachment.ids,
         )

@@ -1,5 +1,6 @@
 # Copyright 2026 Globenet
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import math
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
@@ -15,6 +16,18 @@ FORECAST_MONTHS = 12
 # receipts (at most 100), so any threshold of 1 % or more is shown correctly.
 CONCENTRATION_MIN_SHARE = 1.0
 CONCENTRATION_LIMIT = 100
+
+
+def _nice_step(raw):
+    """A round step for an axis scale (1, 2 or 5 times a power of ten) that is
+    at least ``raw``."""
+    if raw <= 0:
+        return 1.0
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if factor * magnitude >= raw:
+            return float(factor * magnitude)
+    return float(10 * magnitude)
 
 
 def _month_index(day):
@@ -398,38 +411,40 @@ class TreasuryBudget(models.Model):
 
         current = subs.get(first, {})
         current_debt = debts.get(first, {})
+        # The labels are the company's, whoever computes the budget.
+        company_env = self.with_context(lang=self.company_id.partner_id.lang).env
         figures = [
             (
                 "receipt_sepa",
-                self.env._("Direct-debit hosting"),
+                company_env._("Direct-debit hosting"),
                 current.get("receipt_sepa"),
             ),
             (
                 "receipt_cheque",
-                self.env._("Cheque hosting"),
+                company_env._("Cheque hosting"),
                 current.get("receipt_cheque"),
             ),
             (
                 "receipt_oneoff",
-                self.env._("One-off sales"),
+                company_env._("One-off sales"),
                 current.get("receipt_oneoff"),
             ),
             (
                 "receipt_other",
-                self.env._("Other receipts"),
+                company_env._("Other receipts"),
                 current.get("receipt_other"),
             ),
             (
                 "expense_recurring",
-                self.env._("Recurring expenses"),
+                company_env._("Recurring expenses"),
                 current.get("expense"),
             ),
             (
                 "expense_debt",
-                self.env._("Debt instalments"),
+                company_env._("Debt instalments"),
                 current_debt.get("payable"),
             ),
-            ("expense_other", self.env._("Other expenses"), 0.0),
+            ("expense_other", company_env._("Other expenses"), 0.0),
         ]
         commands = [
             Command.unlink(line.id)
@@ -463,7 +478,7 @@ class TreasuryBudget(models.Model):
                     {
                         "sequence": len(figures),
                         "kind": "receipt_other",
-                        "name": self.env._("Debt instalments receivable"),
+                        "name": company_env._("Debt instalments receivable"),
                         "note": self._overdue_note(overdue.get("receivable")),
                         "expected": current_debt.get("receivable", 0.0),
                         "actual": debt_paid.get("receivable", 0.0),
@@ -828,9 +843,20 @@ class TreasuryBudget(models.Model):
         self.ensure_one()
         return format_date(self.env, self.date_from, date_format="MMMM y")
 
-    def _get_forecast_chart(self, width=640, height=200):
-        """Bars of receipts and expenses per forecast month, and the cash
-        line, as coordinates for an inline SVG in the report."""
+    def _format_tick(self, value, currency, tick_step):
+        """An amount of the chart's scale in the reader's language, with its
+        currency symbol, and decimals only when the step needs them:
+        '1,000 €' in English, '1 000 €' in French."""
+        digits = 0 if tick_step >= 1 else currency.decimal_places
+        number = formatLang(self.env, value, digits=digits)
+        symbol = currency.symbol or ""
+        if currency.position == "before":
+            return f"{symbol}\N{NO-BREAK SPACE}{number}"
+        return f"{number}\N{NO-BREAK SPACE}{symbol}"
+
+    def _get_forecast_chart(self, width=640, height=200, axis_width=80):
+        """Bars of receipts and expenses per forecast month, the cash line and
+        an amount scale, as coordinates for an inline SVG in the report."""
         self.ensure_one()
         lines = self.forecast_line_ids.sorted("date")
         if not lines:
@@ -838,15 +864,16 @@ class TreasuryBudget(models.Model):
         values = (
             lines.mapped("receipts") + lines.mapped("expenses") + lines.mapped("cash")
         )
-        top = max(max(values), 0.0)
-        bottom = min(min(values), 0.0)
+        tick_step = _nice_step((max(max(values), 0.0) - min(min(values), 0.0)) / 4)
+        top = math.ceil(max(max(values), 0.0) / tick_step) * tick_step
+        bottom = math.floor(min(min(values), 0.0) / tick_step) * tick_step
         scale = (height - 30) / ((top - bottom) or 1.0)
         zero = 10 + top * scale
-        step = width / len(lines)
+        step = (width - axis_width) / len(lines)
         bars = []
         points = []
         for index, line in enumerate(lines):
-            x = index * step
+            x = axis_width + index * step
             for offset, value, color in (
                 (0.1, line.receipts, "#2e7d32"),
                 (0.45, line.expenses, "#c62828"),
@@ -866,17 +893,32 @@ class TreasuryBudget(models.Model):
             )
         labels = [
             {
-                "x": round(index * step + step / 2, 1),
+                "x": round(axis_width + index * step + step / 2, 1),
                 "text": format_date(self.env, line.date, date_format="MMM yy"),
             }
             for index, line in enumerate(lines)
         ]
+        currency = self.company_id.currency_id
+        ticks = []
+        count = round((top - bottom) / tick_step)
+        for index in range(count + 1):
+            value = bottom + index * tick_step
+            ticks.append(
+                {
+                    "y": round(zero - value * scale, 1),
+                    "text": self._format_tick(value, currency, tick_step),
+                }
+            )
         return {
             "width": width,
             "height": height + 20,
+            "axis_x": axis_width,
+            "tick_x": axis_width - 4,
+            "axis_bottom": height - 20,
             "zero": round(zero, 1),
             "bars": bars,
             "cash": " ".join(points),
             "labels": labels,
             "label_y": height + 15,
+            "ticks": ticks,
         }

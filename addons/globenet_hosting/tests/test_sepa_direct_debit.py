@@ -236,6 +236,16 @@ class TestSepaDirectDebit(HostingCommon):
             },
         )
 
+    def test_chatter_amount_with_currency(self):
+        """The chatter gives the file's total with its currency, in the
+        reader's number format."""
+        batch = self._new_batch().with_context(lang="fr_FR")
+        batch.action_prepare()
+        batch.action_generate()
+        body = batch.message_ids[:1].body
+        self.assertIn("165,50&nbsp;€", body)
+        self.assertIn("2 prélèvement(s)", body)
+
     def test_cheque_and_later_invoices_not_selected(self):
         batch = self._new_batch()
         batch.action_prepare()

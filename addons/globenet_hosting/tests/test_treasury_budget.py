@@ -426,6 +426,54 @@ class TestTreasuryBudget(HostingCommon):
         self.assertIn("mars 2026", html_fr)
         self.assertIn("500,00", html_fr)
 
+    def test_labels_in_company_language(self):
+        """The computed lines are labelled in the company's language, whoever
+        clicks Compute."""
+        self.env["ir.module.module"]._load_module_terms(
+            ["globenet_hosting"], ["fr_FR"], overwrite=True
+        )
+        self.company.partner_id.lang = "fr_FR"
+        budget = self._budget(compute=False)
+        budget.with_context(lang="en_US").action_compute()
+        self.assertEqual(
+            self._line(budget, "receipt_sepa").name, "Hébergement payé par prélèvement"
+        )
+        self.assertEqual(self._line(budget, "expense_other").name, "Autres dépenses")
+        # An English-speaking company gets English labels from a French user.
+        budget.action_draft()
+        self.company.partner_id.lang = "en_US"
+        budget.with_context(lang="fr_FR").action_compute()
+        self.assertEqual(
+            self._line(budget, "receipt_sepa").name, "Direct-debit hosting"
+        )
+
+    def test_chart_amount_scale(self):
+        nbsp = "\N{NO-BREAK SPACE}"
+        budget = self._budget()
+        # Values from 0 to 1,445 (cash at the end of March): four steps of 500.
+        chart = budget._get_forecast_chart()
+        self.assertEqual(
+            [tick["text"] for tick in chart["ticks"]],
+            [f"0{nbsp}€", f"500{nbsp}€", f"1,000{nbsp}€", f"1,500{nbsp}€"],
+        )
+        ys = [tick["y"] for tick in chart["ticks"]]
+        self.assertEqual(ys, sorted(ys, reverse=True))
+        self.assertEqual(ys[0], chart["zero"])
+        # Every bar and the cash line lie between the lowest and highest ticks.
+        for bar in chart["bars"]:
+            self.assertGreaterEqual(bar["y"], ys[-1])
+            self.assertLessEqual(bar["y"] + bar["height"], ys[0] + 0.1)
+        chart_fr = budget.with_context(lang="fr_FR")._get_forecast_chart()
+        self.assertEqual(chart_fr["ticks"][2]["text"], f"1{nbsp}000{nbsp}€")
+        html = (
+            self.env["ir.actions.report"]
+            .with_context(lang="fr_FR")
+            ._render_qweb_html("globenet_hosting.treasury_budget_report", budget.ids)[0]
+            .decode()
+        )
+        self.assertEqual(html.count('class="o_treasury_chart_tick"'), 4)
+        self.assertIn(f"1{nbsp}500{nbsp}€</text>", html)
+
     def test_access_rights(self):
         budget = self._budget()
         reader = new_test_user(

@@ -4,9 +4,9 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, formatLang
+from odoo.tools import SQL
 
-from ..tools.units import MB, human_size
+from ..tools.units import MB, format_number, format_percent, format_size
 from ..tools.usage_parser import is_valid_address, normalize_address
 
 _logger = logging.getLogger(__name__)
@@ -122,13 +122,26 @@ class NologMailbox(models.Model):
     trash_spam_mb_text = fields.Char(
         string="Trash and Spam (MB, formatted)", compute="_compute_mb_texts"
     )
-    usage_display = fields.Char(string="Usage", compute="_compute_sizes")
-    quota_display = fields.Char(string="Quota", compute="_compute_sizes")
-    inbox_display = fields.Char(string="INBOX", compute="_compute_sizes")
-    trash_display = fields.Char(string="Trash", compute="_compute_sizes")
-    spam_display = fields.Char(string="Spam", compute="_compute_sizes")
-    sent_display = fields.Char(string="Sent", compute="_compute_sizes")
-    other_display = fields.Char(string="Other folders", compute="_compute_sizes")
+    usage_mb_display = fields.Char(string="Usage in MB", compute="_compute_mb_texts")
+    trash_spam_mb_display = fields.Char(
+        string="Trash and Spam in MB", compute="_compute_mb_texts"
+    )
+    quota_mb_display = fields.Char(string="Quota in MB", compute="_compute_mb_texts")
+    quota_percent_display = fields.Char(
+        string="Quota used", compute="_compute_percent_displays"
+    )
+    trash_share_display = fields.Char(
+        string="Trash and Spam share", compute="_compute_percent_displays"
+    )
+    usage_display = fields.Char(string="Usage", compute="_compute_size_displays")
+    quota_display = fields.Char(string="Quota", compute="_compute_size_displays")
+    inbox_display = fields.Char(string="INBOX", compute="_compute_size_displays")
+    trash_display = fields.Char(string="Trash", compute="_compute_size_displays")
+    spam_display = fields.Char(string="Spam", compute="_compute_size_displays")
+    sent_display = fields.Char(string="Sent", compute="_compute_size_displays")
+    other_display = fields.Char(
+        string="Other folders", compute="_compute_size_displays"
+    )
     suspended_by_id = fields.Many2one("res.users", string="Suspended by", readonly=True)
     suspended_date = fields.Datetime(string="Suspended on", readonly=True)
     suspension_reason = fields.Text(readonly=True)
@@ -184,6 +197,12 @@ class NologMailbox(models.Model):
             ).sorted("percent")
             mailbox.warning_level_id = reached[-1:] if reached else False
 
+    @api.depends("usage_bytes", "trash_bytes", "spam_bytes")
+    def _compute_sizes(self):
+        for mailbox in self:
+            mailbox.usage_mb = mailbox.usage_bytes / MB
+            mailbox.trash_spam_mb = (mailbox.trash_bytes + mailbox.spam_bytes) / MB
+
     @api.depends(
         "usage_bytes",
         "quota_bytes",
@@ -193,27 +212,47 @@ class NologMailbox(models.Model):
         "sent_bytes",
         "other_bytes",
     )
-    def _compute_sizes(self):
+    @api.depends_context("lang")
+    def _compute_size_displays(self):
+        """Sizes in the reader's language: '110.0 MB', '110,0 Mo' in French."""
+        env = self.env
         for mailbox in self:
-            mailbox.usage_mb = mailbox.usage_bytes / MB
-            mailbox.trash_spam_mb = (mailbox.trash_bytes + mailbox.spam_bytes) / MB
-            mailbox.usage_display = human_size(mailbox.usage_bytes)
-            mailbox.quota_display = human_size(mailbox.quota_bytes)
-            mailbox.inbox_display = human_size(mailbox.inbox_bytes)
-            mailbox.trash_display = human_size(mailbox.trash_bytes)
-            mailbox.spam_display = human_size(mailbox.spam_bytes)
-            mailbox.sent_display = human_size(mailbox.sent_bytes)
-            mailbox.other_display = human_size(mailbox.other_bytes)
+            mailbox.usage_display = format_size(env, mailbox.usage_bytes)
+            mailbox.quota_display = format_size(env, mailbox.quota_bytes)
+            mailbox.inbox_display = format_size(env, mailbox.inbox_bytes)
+            mailbox.trash_display = format_size(env, mailbox.trash_bytes)
+            mailbox.spam_display = format_size(env, mailbox.spam_bytes)
+            mailbox.sent_display = format_size(env, mailbox.sent_bytes)
+            mailbox.other_display = format_size(env, mailbox.other_bytes)
 
-    @api.depends("usage_bytes", "trash_bytes", "spam_bytes")
+    @api.depends("usage_bytes", "trash_bytes", "spam_bytes", "quota_bytes")
     @api.depends_context("lang")
     def _compute_mb_texts(self):
-        """MB figures in the reader's number format (95,0 in French)."""
+        """Sizes in MB, as the warnings give them: '95,0 Mo' in French.
+
+        The ``*_text`` fields hold the number alone (warning templates of
+        earlier versions add the unit themselves), the ``*_display`` fields
+        the number and its unit.
+        """
+        env = self.env
         for mailbox in self:
-            mailbox.usage_mb_text = formatLang(self.env, mailbox.usage_mb, digits=1)
-            mailbox.trash_spam_mb_text = formatLang(
-                self.env, mailbox.trash_spam_mb, digits=1
+            trash_spam = mailbox.trash_bytes + mailbox.spam_bytes
+            mailbox.usage_mb_text = format_number(env, mailbox.usage_bytes / MB)
+            mailbox.trash_spam_mb_text = format_number(env, trash_spam / MB)
+            mailbox.usage_mb_display = format_size(env, mailbox.usage_bytes, unit="MB")
+            mailbox.trash_spam_mb_display = format_size(env, trash_spam, unit="MB")
+            mailbox.quota_mb_display = format_size(
+                env, mailbox.quota_bytes, unit="MB", digits=0
             )
+
+    @api.depends("quota_percent", "trash_share")
+    @api.depends_context("lang")
+    def _compute_percent_displays(self):
+        """Percentages in the reader's language: '95,0 %' in French."""
+        env = self.env
+        for mailbox in self:
+            mailbox.quota_percent_display = format_percent(env, mailbox.quota_percent)
+            mailbox.trash_share_display = format_percent(env, mailbox.trash_share)
 
     def _compute_warning_lang(self):
         installed = {code for code, _name in self.env["res.lang"].get_installed()}
@@ -529,12 +568,12 @@ class NologMailbox(models.Model):
         self.message_post(
             body=self.env._(
                 "Warning “%(template)s” queued for %(recipients)s: %(usage)s used "
-                "of %(quota)s (%(percent)s %%).",
+                "of %(quota)s (%(percent)s).",
                 template=template.name,
                 recipients=recipients,
                 usage=self.usage_display,
                 quota=self.quota_display,
-                percent=round(self.quota_percent, 1),
+                percent=self.quota_percent_display,
             ),
             message_type="comment",
             subtype_xmlid="mail.mt_note",

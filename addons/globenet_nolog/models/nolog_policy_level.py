@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 from odoo import api, fields, models
 
+from ..tools.units import format_percent
+
 
 class NologPolicyLevel(models.Model):
     _name = "nolog.policy.level"
@@ -34,6 +36,7 @@ class NologPolicyLevel(models.Model):
     ]
 
     @api.depends("percent")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         for level in self:
-            level.display_name = f"{level.percent} %"
+            level.display_name = format_percent(self.env, level.percent, digits=0)

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.units import human_size
+from ..tools.units import format_size
 
 PREVIEW_LINES = 50
 
@@ -75,9 +75,10 @@ class NologPurgeRequest(models.Model):
     )
 
     @api.depends("estimated_bytes")
+    @api.depends_context("lang")
     def _compute_estimated_display(self):
         for request in self:
-            total = human_size(request.estimated_bytes)
+            total = format_size(self.env, request.estimated_bytes)
             request.trash_total_display = total
             request.estimated_display = self.env._("up to %(size)s", size=total)
 

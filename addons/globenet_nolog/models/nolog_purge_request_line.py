@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 from odoo import api, fields, models
 
-from ..tools.units import human_size
+from ..tools.units import format_size
 
 
 class NologPurgeRequestLine(models.Model):
@@ -22,9 +22,10 @@ class NologPurgeRequestLine(models.Model):
     trash_display = fields.Char(string="Trash", compute="_compute_trash_display")
 
     @api.depends("trash_bytes")
+    @api.depends_context("lang")
     def _compute_trash_display(self):
         for line in self:
-            line.trash_display = human_size(line.trash_bytes)
+            line.trash_display = format_size(self.env, line.trash_bytes)
 
     def _command(self):
         self.ensure_one()

@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, consteq
 
-from ..tools.units import DISK_GB, RAID_MIN_DISKS, raid_data_disks
+from ..tools.units import DISK_GB, RAID_MIN_DISKS, format_size, raid_data_disks
 
 KEY_PREFIX = "nolog_"
 
@@ -123,12 +123,21 @@ class NologServer(models.Model):
                 else 0.0
             )
 
-    @api.depends("capacity_gb", "used_bytes", "free_bytes")
+    @api.depends("capacity_bytes", "used_bytes", "free_bytes")
+    @api.depends_context("lang")
     def _compute_displays(self):
+        """Disk sizes in decimal GB, in the reader's language: '1 748,0 Go'."""
+        env = self.env
         for server in self:
-            server.capacity_display = f"{server.capacity_gb:,} GB"
-            server.used_display = f"{server.used_bytes / DISK_GB:,.1f} GB"
-            server.free_display = f"{server.free_bytes / DISK_GB:,.1f} GB"
+            server.capacity_display = format_size(
+                env, server.capacity_bytes, binary=False, unit="GB", digits=0
+            )
+            server.used_display = format_size(
+                env, server.used_bytes, binary=False, unit="GB"
+            )
+            server.free_display = format_size(
+                env, server.free_bytes, binary=False, unit="GB"
+            )
 
     def _compute_mailbox_count(self):
         groups = self.env["nolog.mailbox"]._read_group(

@@ -6,3 +6,4 @@ from . import test_warnings
 from . import test_purge
 from . import test_access
 from . import test_screens
+from . import test_number_format

@@ -172,10 +172,10 @@ class TestPortal(NologCommon, HttpCase):
         self.assertIn("alice@no-log.test", response.text)
         self.assertNotIn("bob@no-log.test", response.text)
         response = self.url_open(f"/my/mailboxes/{self.alice.id}")
-        self.assertIn("90.0 MB", response.text)
-        self.assertIn("90.0 %", response.text)
+        self.assertIn("90.0\N{NO-BREAK SPACE}MB", response.text)
+        self.assertIn("90.0\N{NO-BREAK SPACE}%", response.text)
         self.assertIn("94,371,840", response.text)
-        self.assertIn("30.0 MB", response.text)
+        self.assertIn("30.0\N{NO-BREAK SPACE}MB", response.text)
         # another member's mailbox redirects to /my
         response = self.url_open(f"/my/mailboxes/{self.bob.id}")
         self.assertNotIn("bob@no-log.test", response.text)

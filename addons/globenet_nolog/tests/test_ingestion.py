@@ -46,7 +46,7 @@ class TestIngestion(NologCommon):
         self.assertEqual(self.bob.usage_bytes, 10 * MB)
         self.assertEqual(self.bob.state, "active")
         self.assertEqual(self.alice.usage_mb, 95.0)
-        self.assertEqual(self.alice.usage_display, "95.0 MB")
+        self.assertEqual(self.alice.usage_display, "95.0\N{NO-BREAK SPACE}MB")
 
     def test_doveadm_json(self):
         data = [

@@ -22,8 +22,8 @@ class TestPurge(NologCommon):
         purge.action_compute()
         self.assertEqual(purge.line_count, 2)
         self.assertEqual(purge.estimated_bytes, 45 * MB)
-        self.assertEqual(purge.trash_total_display, "45.0 MB")
-        self.assertEqual(purge.estimated_display, "up to 45.0 MB")
+        self.assertEqual(purge.trash_total_display, "45.0\N{NO-BREAK SPACE}MB")
+        self.assertEqual(purge.estimated_display, "up to 45.0\N{NO-BREAK SPACE}MB")
         self.assertEqual(
             purge._commands(),
             "doveadm expunge -u alice@no-log.test mailbox Trash savedbefore 30d\n"

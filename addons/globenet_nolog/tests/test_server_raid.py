@@ -23,7 +23,7 @@ class TestServerRaid(NologCommon):
         server = self._server(8, 250, "5")
         self.assertEqual(server.capacity_gb, 1750)
         self.assertEqual(server.capacity_bytes, 1_750_000_000_000)
-        self.assertEqual(server.capacity_display, "1,750 GB")
+        self.assertEqual(server.capacity_display, "1,750\N{NO-BREAK SPACE}GB")
 
     def test_all_levels(self):
         cases = [

@@ -112,10 +112,12 @@ class TestWarnings(NologCommon):
         mail = self._mails(self.alice)
         self.assertIn("presque pleine", mail.subject)
         body = mail.body_html
-        self.assertIn("<strong>95,0 Mo</strong>", body)
-        self.assertIn("<strong>100 Mo</strong> (95 %)", body)
+        self.assertIn("<strong>95,0\N{NO-BREAK SPACE}Mo</strong>", body)
+        self.assertIn(
+            "<strong>100\N{NO-BREAK SPACE}Mo</strong> (95,0\N{NO-BREAK SPACE}%)", body
+        )
         # Trash and Spam: 35 MB of 95 MB
-        self.assertIn("35,0 Mo, soit 37 %", body)
+        self.assertIn("35,0\N{NO-BREAK SPACE}Mo, soit 36,8\N{NO-BREAK SPACE}%", body)
         self.assertIn("Corbeille", body)
         self.assertIn("bénévoles", body)
         # without an owner, French is the default language
@@ -130,7 +132,8 @@ class TestWarnings(NologCommon):
             "body_html", self.alice.ids, compute_lang=True
         )[self.alice.id]
         self.assertIn("How to free space", rendered)
-        self.assertIn("<strong>95.0 MB</strong>", rendered)
+        self.assertIn("<strong>95.0\N{NO-BREAK SPACE}MB</strong>", rendered)
+        self.assertIn("(95.0\N{NO-BREAK SPACE}%)", rendered)
 
     def test_manual_warning_wizard(self):
         self._ingest(f"bob@no-log.test,{20 * MB}\ncarol@no-log.test,{120 * MB}\n")
