@@ -306,7 +306,7 @@ class TestScreens(NologCommon):
         purge = self.env["nolog.purge.request"].create({"server_id": self.server.id})
         purge.action_compute()
         self.assertEqual(purge.trash_total_display, "45.0\N{NO-BREAK SPACE}MB")
-        self.assertEqual(purge.estimated_display, "up to 45.0 MB")
+        self.assertEqual(purge.estimated_display, "up to 45.0\N{NO-BREAK SPACE}MB")
         self.assertIn("older than 30 days", purge.estimate_note)
         self.assertIn("not the age of its messages", purge.estimate_note)
         # mailboxes under policies of different retentions
