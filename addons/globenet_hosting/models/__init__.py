@@ -14,3 +14,4 @@ from . import treasury_concentration_line
 from . import sepa_mandate
 from . import sepa_direct_debit_batch
 from . import sepa_direct_debit_batch_line
+from . import hosting_sample
