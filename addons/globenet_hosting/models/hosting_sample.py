@@ -152,7 +152,9 @@ NEWSPAPERS = [
 # Members paying by direct debit: 20 × 20 + 10 × 50 + 10 × 100 = 1,900 EUR a
 # month, plus Internews's 10 × 30 = 2,200 EUR; by cheque: 8 × 100 + 4 × 50 =
 # 1,000 EUR. Modems: 100 modems at 25 EUR = 2,500 EUR.
-SEPA_PLAN = ["product_shared"] * 20 + ["product_shared_plus"] * 10 + ["product_vps"] * 10
+SEPA_PLAN = (
+    ["product_shared"] * 20 + ["product_shared_plus"] * 10 + ["product_vps"] * 10
+)
 CHEQUE_PLAN = ["product_vps"] * 8 + ["product_shared_plus"] * 4
 TRANSFER_MEMBERS = 6  # yearly domain names, paid by transfer
 MODEMS = [8, 7, 6, 6] + [5] * 10 + [4] * 5 + [3]  # 100 modems, first 20 members
@@ -235,9 +237,7 @@ class HostingSample(models.AbstractModel):
             ],
             ["name", "res_id"],
         )
-        rows = [
-            row for row in rows if row["name"][len(prefix) + 1 :].isdigit()
-        ]
+        rows = [row for row in rows if row["name"][len(prefix) + 1 :].isdigit()]
         rows.sort(key=lambda row: int(row["name"][len(prefix) + 1 :]))
         return self.env[model].browse([row["res_id"] for row in rows])
 
@@ -263,7 +263,11 @@ class HostingSample(models.AbstractModel):
         for code in ("fr_FR", "en_US"):
             if not lang_model._lang_get(code):
                 self.env["base.language.install"].create(
-                    {"lang_ids": [Command.set(lang_model.search([("code", "=", code)]).ids)]}
+                    {
+                        "lang_ids": [
+                            Command.set(lang_model.search([("code", "=", code)]).ids)
+                        ]
+                    }
                 ).lang_install()
         company.partner_id.lang = "fr_FR"
         company.write(
@@ -293,7 +297,11 @@ class HostingSample(models.AbstractModel):
         self.env.ref("base.user_admin").write({"lang": "fr_FR", "tz": "Europe/Paris"})
         self.env.ref("base.partner_admin").write({"tz": "Europe/Paris"})
         bank = self.env["res.bank"].create(
-            {"name": "Crédit Coopératif", "bic": BANK_BIC, "country": company.country_id.id}
+            {
+                "name": "Crédit Coopératif",
+                "bic": BANK_BIC,
+                "country": company.country_id.id,
+            }
         )
         account = self.env["res.partner.bank"].create(
             {
@@ -457,7 +465,10 @@ class HostingSample(models.AbstractModel):
             if index < len(MODEMS):
                 lines.append(
                     Command.create(
-                        {"product_id": product["product_modem"].id, "quantity": MODEMS[index]}
+                        {
+                            "product_id": product["product_modem"].id,
+                            "quantity": MODEMS[index],
+                        }
                     )
                 )
             vals_list.append(
@@ -669,8 +680,10 @@ class HostingSample(models.AbstractModel):
         company = self._sample_company_record()
         journal = self._sample_bank_journal()
         carried = self.env["account.account"].search(
-            [*self.env["account.account"]._check_company_domain(company),
-             ("code", "=like", "110%")],
+            [
+                *self.env["account.account"]._check_company_domain(company),
+                ("code", "=like", "110%"),
+            ],
             limit=1,
         )
         misc = self.env["account.journal"].search(

@@ -7,3 +7,4 @@ from . import test_debt_plan
 from . import test_treasury_budget
 from . import test_hosting_portal
 from . import test_sepa_direct_debit
+from . import test_sample

@@ -333,7 +333,7 @@ class NologSample(models.AbstractModel):
                 }
             )
         )
-        Mailbox.search([("address", "=", ANONYMOUS_MAILBOX)]).partner_id = (
-            user.partner_id
-        )
+        Mailbox.search(
+            [("address", "=", ANONYMOUS_MAILBOX)]
+        ).partner_id = user.partner_id
         self._sample_mark("user_nolog_anonymous", user)

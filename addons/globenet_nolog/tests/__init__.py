@@ -5,3 +5,4 @@ from . import test_api
 from . import test_warnings
 from . import test_purge
 from . import test_access
+from . import test_sample
