@@ -535,7 +535,7 @@ class HostingSample(models.AbstractModel):
             moves.write({"hosting_send_pending": False, "is_move_sent": True})
             cheques = moves.filtered(lambda m: m.hosting_payment_method == "cheque")
             if months > 1:
-                self._sample_pay(moves, journal, self.env._("Payment"))
+                self._sample_pay(moves, journal, self.env._("Hosting payment"))
                 continue
             batch = self.env["sepa.direct.debit.batch"].create(
                 {
@@ -549,7 +549,9 @@ class HostingSample(models.AbstractModel):
             batch.action_done()
             self._sample_mark("sepa_batch_last_month", batch)
             # the last cheque member has not paid last month yet
-            self._sample_pay(cheques.sorted("id")[:-1], journal, self.env._("Cheque"))
+            self._sample_pay(
+                cheques.sorted("id")[:-1], journal, self.env._("Cheque received")
+            )
 
     @api.model
     def _sample_pay(self, moves, journal, label, amount=None, date=None):
