@@ -542,6 +542,7 @@ class HostingSample(models.AbstractModel):
                     "collection_date": self._sample_month_start(-months)
                     + timedelta(days=4),
                     "journal_id": journal.id,
+                    "user_id": self.env.ref("base.user_admin").id,
                 }
             )
             batch.action_prepare()
@@ -615,8 +616,9 @@ class HostingSample(models.AbstractModel):
 
     @api.model
     def _sample_debts(self):
-        """A court-ordered plan (Réunica, 160 a month) with its first
-        instalments paid, and a smaller URSSAF schedule (400 a month)."""
+        """A court-ordered plan (Réunica, 160 a month since three months ago)
+        and a smaller URSSAF schedule (400 a month since two months ago), each
+        with the instalments due by today paid and reconciled with its bill."""
         journal = self._sample_bank_journal()
         for xmlid, creditor, label, total, instalment, months, reference in DEBTS:
             partner = self.env["res.partner"].create(
@@ -662,18 +664,23 @@ class HostingSample(models.AbstractModel):
                     "frequency": "monthly",
                     "first_due_date": first_due,
                     "legal_reference": reference,
+                    "user_id": self.env.ref("base.user_admin").id,
                     "agreement_date": first_due - relativedelta(months=2),
                 }
             )
             plan.action_confirm()
             self._sample_mark(f"debt_plan_{xmlid}", plan)
-            for paid in range(months):
+            # Paid up to date: every instalment due by today is paid.
+            today = fields.Date.context_today(self)
+            for instalment in plan.instalment_ids.filtered(
+                lambda i, today=today: i.due_date <= today
+            ):
                 self._sample_pay(
                     bill,
                     journal,
                     plan.name,
-                    amount=instalment,
-                    date=first_due + relativedelta(months=paid),
+                    amount=instalment.amount,
+                    date=instalment.due_date,
                 )
 
     @api.model
