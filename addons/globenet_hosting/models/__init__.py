@@ -17,3 +17,4 @@ from . import sepa_mandate
 from . import sepa_direct_debit_batch
 from . import sepa_direct_debit_batch_line
 from . import treasury_forecast_series
+from . import hosting_sample

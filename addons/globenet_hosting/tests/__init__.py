@@ -11,3 +11,4 @@ from . import test_subscription_suspension
 from . import test_recurrence_periods
 from . import test_invoice_content
 from . import test_translations
+from . import test_sample

@@ -8,3 +8,4 @@ from . import nolog_ingestion
 from . import nolog_purge_request
 from . import nolog_purge_request_line
 from . import res_config_settings
+from . import nolog_sample

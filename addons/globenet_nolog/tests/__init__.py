@@ -7,3 +7,4 @@ from . import test_purge
 from . import test_access
 from . import test_screens
 from . import test_number_format
+from . import test_sample

@@ -1,0 +1,339 @@
+# Copyright 2026 Globenet
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
+"""Globenet's sample data for no-log: Bender, almost full, and its history.
+
+``tools/load-sample`` calls ``nolog.sample._load_sample()`` after the hosting
+part. The mailboxes go through the usage ingestion (one report of today,
+unknown addresses created), and their 90 days of history through one
+set-based INSERT. Every step records an XML id under the ``sample`` prefix
+when it is done, so that a second run changes nothing.
+"""
+
+import logging
+import random
+from datetime import datetime, time, timedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+from ..tools.units import DISK_GB, MB
+
+_logger = logging.getLogger(__name__)
+
+SAMPLE_MODULE = "sample"
+MAILBOX_COUNT = 30000
+OVER_QUOTA_EVERY = 20  # one mailbox in 20 is over its quota: 1,500
+HISTORY_DAYS = 90
+USED_TODAY = 1470 * DISK_GB  # of Bender's 1,500 GB
+GROWTH_PER_DAY = 1 * DISK_GB  # full in about a month
+WARNED_COUNT = 300  # over-quota mailboxes already warned this week
+SEED = 2026
+PSEUDONYMS = [
+    "colibri",
+    "renard",
+    "mesange",
+    "loutre",
+    "heron",
+    "castor",
+    "chouette",
+    "lynx",
+    "martinet",
+    "blaireau",
+    "grive",
+    "hermine",
+    "salamandre",
+    "pinson",
+    "belette",
+    "alouette",
+]
+# The two mailboxes of the portal logins (see README.md).
+MEMBER_MAILBOX = "ateliers-du-canal@no-log.org"
+ANONYMOUS_MAILBOX = "colibri@no-log.org"
+ANONYMOUS_USER = {"name": "Colibri", "login": "anonyme", "password": "anonyme"}
+
+
+class NologSample(models.AbstractModel):
+    _name = "nolog.sample"
+    _description = "Globenet sample data (no-log)"
+
+    # ------------------------------------------------------------------
+    # Entry point and bookkeeping
+    # ------------------------------------------------------------------
+    @api.model
+    def _load_sample(self):
+        """Load the no-log part of the story, once; return the steps run."""
+        if not self.env.is_superuser():
+            raise AccessError(self.env._("Only the superuser loads the sample data."))
+        done = []
+        for step in ("servers", "mailboxes", "history", "warnings", "purge", "portal"):
+            if self._sample_ref(f"step_nolog_{step}"):
+                continue
+            _logger.info("Globenet sample: no-log %s", step)
+            getattr(self, f"_sample_{step}")()
+            self.env.flush_all()
+            self._sample_mark(f"step_nolog_{step}", self.env.ref("base.main_company"))
+            done.append(step)
+        return done
+
+    @api.model
+    def _sample_ref(self, name):
+        return self.env.ref(f"{SAMPLE_MODULE}.{name}", raise_if_not_found=False)
+
+    @api.model
+    def _sample_mark(self, name, record):
+        self.env["ir.model.data"]._update_xmlids(
+            [
+                {
+                    "xml_id": f"{SAMPLE_MODULE}.{name}",
+                    "record": record,
+                    "noupdate": True,
+                }
+            ]
+        )
+
+    @api.model
+    def _sample_today(self):
+        return fields.Date.context_today(self)
+
+    # ------------------------------------------------------------------
+    # Steps
+    # ------------------------------------------------------------------
+    @api.model
+    def _sample_servers(self):
+        """The 100 MB policy, Bender (RAID 5, almost full) and the test
+        machine being prepared."""
+        policy = self.env["nolog.policy"].create(
+            {
+                "name": "no-log standard (100 Mo)",
+                "quota_mb": 100,
+                "warning_interval_days": 7,
+                "trash_retention_days": 30,
+                "allow_suspension": True,
+                "level_ids": [
+                    Command.create(
+                        {
+                            "percent": percent,
+                            "mail_template_id": self.env.ref(
+                                f"globenet_nolog.mail_template_nolog_warning_{percent}"
+                            ).id,
+                        }
+                    )
+                    for percent in (90, 100, 150)
+                ],
+            }
+        )
+        self._sample_mark("nolog_policy_standard", policy)
+        bender = self.env["nolog.server"].create(
+            {
+                "name": "Bender",
+                "hostname": "bender.no-log.org",
+                "role": "mailstore",
+                "disk_count": 4,
+                "disk_size_gb": 500,
+                "raid_level": "5",
+                "max_mailboxes": MAILBOX_COUNT,
+                "policy_id": policy.id,
+            }
+        )
+        self._sample_mark("nolog_server_bender", bender)
+        test = self.env["nolog.server"].create(
+            {
+                "name": "Nibbler (test)",
+                "hostname": "nibbler.no-log.org",
+                "role": "mailstore",
+                "disk_count": 8,
+                "disk_size_gb": 250,
+                "raid_level": "5",
+                "max_mailboxes": 40000,
+                "policy_id": policy.id,
+            }
+        )
+        test.message_post(
+            body=self.env._(
+                "Test machine being prepared to take over part of Bender's "
+                "mailboxes: 8 disks of 250 GB in RAID 5."
+            )
+        )
+        self._sample_mark("nolog_server_test", test)
+
+    @api.model
+    def _sample_sizes(self):
+        """Today's size of each mailbox, in bytes, summing to USED_TODAY.
+
+        One mailbox in OVER_QUOTA_EVERY is over the 100 MB quota (one at 5 GB,
+        a dozen over 1 GB); the rest are below it."""
+        rng = random.Random(SEED)
+        quota = 100 * MB
+        sizes = []
+        over = []
+        for index in range(MAILBOX_COUNT):
+            if index % OVER_QUOTA_EVERY == OVER_QUOTA_EVERY - 1:
+                rank = len(over)
+                if rank == 0:
+                    size = 5 * 1024 * MB
+                elif rank <= 12:
+                    size = rng.uniform(1024, 2048) * MB
+                else:
+                    size = quota * (1.02 + 8.5 * rng.betavariate(1, 4))
+                over.append(index)
+            else:
+                size = rng.betavariate(1.3, 2.2) * 99 * MB
+            sizes.append(size)
+        over_total = sum(sizes[index] for index in over)
+        under_total = sum(sizes) - over_total
+        scale = (USED_TODAY - over_total) / under_total
+        cap = 99.5 * MB
+        over = set(over)
+        sizes = [
+            size if index in over else min(size * scale, cap)
+            for index, size in enumerate(sizes)
+        ]
+        sizes[0] = 62 * MB  # the member's mailbox
+        sizes[1] = 95 * MB  # the anonymous user's: warned at 90 %
+        return [int(size) for size in sizes]
+
+    @api.model
+    def _sample_addresses(self):
+        addresses = [MEMBER_MAILBOX, ANONYMOUS_MAILBOX]
+        for index in range(2, MAILBOX_COUNT):
+            name = PSEUDONYMS[index % len(PSEUDONYMS)]
+            addresses.append(f"{name}.{index:05d}@no-log.org")
+        return addresses
+
+    @api.model
+    def _sample_mailboxes(self):
+        """Today's usage report of Bender, through the usage ingestion, which
+        registers the 30,000 addresses it does not know yet."""
+        bender = self._sample_ref("nolog_server_bender")
+        rng = random.Random(SEED + 1)
+        lines = []
+        for address, size in zip(
+            self._sample_addresses(), self._sample_sizes(), strict=True
+        ):
+            trash = int(size * rng.uniform(0.02, 0.18))
+            sent = int(size * rng.uniform(0.05, 0.2))
+            inbox = size - trash - sent
+            per_message = rng.uniform(40000, 90000)
+            for folder, part in (("INBOX", inbox), ("Sent", sent), ("Trash", trash)):
+                lines.append(f"{address},{part},{int(part / per_message)},{folder}")
+        today = self._sample_today()
+        ingestion = self.env["nolog.ingestion"]._ingest(
+            bender,
+            "\n".join(lines) + "\n",
+            file_format="csv",
+            create_unknown=True,
+            reported_at=datetime.combine(today, time(4, 0)),
+            filename="bender-usage.csv",
+        )
+        self._sample_mark("nolog_ingestion_today", ingestion)
+        # The addresses were opened over the years, before the history.
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE nolog_mailbox
+                   SET open_date = %(today)s::date - (%(days)s + mod(id * 37, 3000))
+                 WHERE server_id = %(server)s
+                """,
+                today=today,
+                days=HISTORY_DAYS,
+                server=bender.id,
+            )
+        )
+        self.env["nolog.mailbox"].invalidate_model(["open_date"])
+
+    @api.model
+    def _sample_history(self):
+        """The 89 days before today, in one INSERT: each mailbox grows at its
+        own pace, so that Bender grows by about GROWTH_PER_DAY a day."""
+        bender = self._sample_ref("nolog_server_bender")
+        growth = GROWTH_PER_DAY / USED_TODAY
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO nolog_usage_history (
+                    mailbox_id, date, usage_bytes, message_count, trash_bytes)
+                SELECT m.id, %(today)s::date - d.n,
+                       ROUND(m.usage_bytes * f.factor),
+                       ROUND(m.message_count * f.factor),
+                       ROUND(m.trash_bytes * f.factor)
+                  FROM nolog_mailbox m
+                 CROSS JOIN generate_series(1, %(days)s - 1) AS d(n)
+                 CROSS JOIN LATERAL (
+                       SELECT GREATEST(
+                           1 - %(growth)s * d.n * (0.5 + mod(m.id * 7919, 100) / 100.0),
+                           0) AS factor
+                 ) AS f
+                 WHERE m.server_id = %(server)s
+                 ORDER BY m.id, d.n DESC
+                ON CONFLICT (mailbox_id, date) DO NOTHING
+                """,
+                today=self._sample_today(),
+                days=HISTORY_DAYS,
+                growth=growth,
+                server=bender.id,
+            )
+        )
+        self.env["nolog.usage.history"].invalidate_model()
+
+    @api.model
+    def _sample_warnings(self):
+        """Warnings sent this week to the fullest mailboxes; the others over a
+        level are left to the daily scheduled action."""
+        bender = self._sample_ref("nolog_server_bender")
+        mailboxes = self.env["nolog.mailbox"].search(
+            [("server_id", "=", bender.id), ("warning_level_id", "!=", False)],
+            order="quota_percent desc",
+            limit=WARNED_COUNT,
+        )
+        now = fields.Datetime.now()
+        self.env["nolog.warning"].create(
+            [
+                {
+                    "mailbox_id": mailbox.id,
+                    "level_id": mailbox.warning_level_id.id,
+                    "percent": mailbox.warning_level_id.percent,
+                    "usage_bytes": mailbox.usage_bytes,
+                    "quota_percent": mailbox.quota_percent,
+                    "mail_template_id": mailbox.warning_level_id.mail_template_id.id,
+                    "sent_date": now - timedelta(days=1 + index % 6, hours=index % 9),
+                }
+                for index, mailbox in enumerate(mailboxes)
+            ]
+        )
+
+    @api.model
+    def _sample_purge(self):
+        """A Trash purge request for Bender, computed with its estimated gain."""
+        request = self.env["nolog.purge.request"].create(
+            {"server_id": self._sample_ref("nolog_server_bender").id}
+        )
+        request.action_compute()
+        self._sample_mark("nolog_purge_bender", request)
+
+    @api.model
+    def _sample_portal(self):
+        """The member's mailbox (found by the hosting part's XML id, when
+        loaded), and an anonymous webmail user who has only a mailbox."""
+        Mailbox = self.env["nolog.mailbox"]
+        member = self._sample_ref("partner_portal_member")
+        if member:
+            Mailbox.search([("address", "=", MEMBER_MAILBOX)]).partner_id = member
+        user = (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": ANONYMOUS_USER["name"],
+                    "login": ANONYMOUS_USER["login"],
+                    "password": ANONYMOUS_USER["password"],
+                    "email": ANONYMOUS_MAILBOX,
+                    "lang": "fr_FR",
+                    "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
+                }
+            )
+        )
+        Mailbox.search(
+            [("address", "=", ANONYMOUS_MAILBOX)]
+        ).partner_id = user.partner_id
+        self._sample_mark("user_nolog_anonymous", user)

@@ -1,0 +1,103 @@
+# Copyright 2026 Globenet
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import SQL
+
+from ..tools.units import GB, MB
+
+
+@tagged("post_install", "-at_install")
+class TestNologSample(TransactionCase):
+    """The no-log part of Globenet's sample data, loaded in this test's
+    transaction (rolled back: the test database keeps no sample data)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Sample = cls.env["nolog.sample"]
+        cls.first_steps = cls.Sample._load_sample()
+        cls.bender = cls.env.ref("sample.nolog_server_bender")
+        cls.Mailbox = cls.env["nolog.mailbox"]
+
+    def test_bender_mailboxes(self):
+        domain = [("server_id", "=", self.bender.id)]
+        self.assertEqual(self.Mailbox.search_count(domain), 30000)
+        over = self.Mailbox.search(domain + [("quota_percent", ">=", 100)])
+        self.assertEqual(len(over), 1500)
+        self.assertEqual(set(over.mapped("state")), {"over_quota"})
+        largest = self.Mailbox.search(domain, order="usage_bytes desc", limit=13)
+        self.assertEqual(largest[0].usage_bytes, 5 * GB)
+        self.assertGreater(largest[-1].usage_bytes, GB)
+        self.assertEqual(self.bender.raid_level, "5")
+        self.assertGreater(self.bender.used_percent, 95)
+        trash = sum(self.Mailbox.search(domain).mapped("trash_bytes"))
+        self.assertAlmostEqual(trash / self.bender.used_bytes, 0.10, delta=0.02)
+        test_server = self.env.ref("sample.nolog_server_test")
+        self.assertEqual(
+            (test_server.disk_count, test_server.disk_size_gb, test_server.raid_level),
+            (8, 250, "5"),
+        )
+
+    def test_history_fills_bender_in_about_a_month(self):
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT h.date, SUM(h.usage_bytes)
+                  FROM nolog_usage_history h
+                  JOIN nolog_mailbox m ON m.id = h.mailbox_id
+                 WHERE m.server_id = %s
+                 GROUP BY h.date ORDER BY h.date
+                """,
+                self.bender.id,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        self.assertEqual(len(rows), 90)
+        # least-squares growth per day over the 90 days
+        days = [(day - rows[0][0]).days for day, _used in rows]
+        used = [float(value) for _day, value in rows]
+        mean_x, mean_y = sum(days) / len(days), sum(used) / len(used)
+        slope = sum(
+            (x - mean_x) * (y - mean_y) for x, y in zip(days, used, strict=True)
+        ) / sum((x - mean_x) ** 2 for x in days)
+        self.assertGreater(slope, 0)
+        days_to_full = (self.bender.capacity_bytes - used[-1]) / slope
+        self.assertGreater(days_to_full, 20)
+        self.assertLess(days_to_full, 45)
+
+    def test_warnings_purge_and_portal(self):
+        warnings = self.env["nolog.warning"].search(
+            [("server_id", "=", self.bender.id)]
+        )
+        self.assertTrue(warnings)
+        self.assertTrue(
+            self.Mailbox.search_count([("warning_due", "=", True)]),
+            "the daily scheduled action still has warnings to send",
+        )
+        purge = self.env.ref("sample.nolog_purge_bender")
+        self.assertEqual(purge.state, "draft")
+        self.assertGreater(purge.estimated_bytes, 100 * GB)
+        anonymous = self.env.ref("sample.user_nolog_anonymous")
+        mailbox = self.Mailbox.with_user(anonymous).search([])
+        self.assertEqual(mailbox.address, "colibri@no-log.org")
+        self.assertGreaterEqual(mailbox.usage_bytes, 90 * MB)
+
+    def test_second_run_changes_nothing(self):
+        self.assertTrue(self.first_steps)
+        counts = {
+            model: self.env[model].search_count([])
+            for model in ("nolog.mailbox", "nolog.usage.history", "nolog.warning")
+        }
+        self.env.flush_all()
+        query = SQL(
+            "SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0)"
+            " FROM pg_stat_xact_user_tables"
+        )
+        self.env.cr.execute(query)
+        before = self.env.cr.fetchone()[0]
+        self.assertEqual(self.Sample._load_sample(), [])
+        self.env.flush_all()
+        self.env.cr.execute(query)
+        self.assertEqual(self.env.cr.fetchone()[0], before, "no row written")
+        for model, count in counts.items():
+            self.assertEqual(self.env[model].search_count([]), count, model)
