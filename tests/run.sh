@@ -19,7 +19,6 @@
 # PGPASSWORD (empty). The role needs CREATEDB and must not be "postgres".
 # Other knobs: PYTHON, GLOBENET_ADDONS_DIR (default <repo>/addons),
 # GLOBENET_TEST_MODULES (default globenet_hosting,globenet_nolog),
-# GLOBENET_TEST_EXTRA_MODULES (default l10n_fr_account: installed for the tests),
 # GLOBENET_TEST_LOG_DIR (default <repo>/logs/<database>).
 set -euo pipefail
 
@@ -27,10 +26,6 @@ TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$TESTS_DIR")
 ADDONS_DIR=${GLOBENET_ADDONS_DIR:-$REPO_DIR/addons}
 MODULES=${GLOBENET_TEST_MODULES:-globenet_hosting,globenet_nolog}
-# Installed with them for the tests only: the hosting tests run on a French
-# company with the French chart of accounts, which the addons do not depend on.
-TEST_MODULES=${GLOBENET_TEST_EXTRA_MODULES-l10n_fr_account}
-INSTALL_MODULES=${TEST_MODULES:+$TEST_MODULES,}$MODULES
 PYTHON=${PYTHON:-python3}
 export TZ=UTC  # as odoo-bin does: Odoo expects its processes to run in UTC
 
@@ -58,7 +53,6 @@ if ! odoo_18_importable; then
             -e PGHOST=db -e PGPORT=5432 -e PGUSER=odoo -e PGPASSWORD=odoo \
             -e GLOBENET_ADDONS_DIR=/mnt/extra-addons \
             -e GLOBENET_TEST_MODULES="$MODULES" \
-            -e GLOBENET_TEST_EXTRA_MODULES="$TEST_MODULES" \
             -e GLOBENET_TEST_IN_DOCKER=1 \
             odoo /mnt/tests/run.sh "$@"
     fi
@@ -187,10 +181,10 @@ say "Odoo $("$PYTHON" -c 'import odoo.release as r; print(r.version)') from $("$
 say "database $DB on $PGUSER@$PGHOST:$PGPORT; logs in $LOG_DIR"
 
 # --- 1. Install ------------------------------------------------------------------
-say "installing $MODULES and, for the tests, $TEST_MODULES (without demo data)..."
+say "installing $MODULES (without demo data)..."
 start=$SECONDS
 if ! "$PYTHON" -m odoo server --config="$CONF" "${ODOO_DB_ARGS[@]}" \
-    --database="$DB" --init="$INSTALL_MODULES" --without-demo=all --stop-after-init \
+    --database="$DB" --init="$MODULES" --without-demo=all --stop-after-init \
     --logfile="$LOG_DIR/install.log" --log-level=info; then
     say "FAIL: the install of $MODULES failed; end of $LOG_DIR/install.log:"
     tail -n 60 "$LOG_DIR/install.log" >&2 || true
@@ -201,7 +195,7 @@ if ! "$PYTHON" "$TESTS_DIR/check_odoo_log.py" "$LOG_DIR/install.log" >&2; then
     exit 1
 fi
 # A module that failed to load does not always make odoo exit non-zero.
-missing=$("$PYTHON" - "$DB" "$INSTALL_MODULES" <<'EOF'
+missing=$("$PYTHON" - "$DB" "$MODULES" <<'EOF'
 import sys
 
 import psycopg2

@@ -10,7 +10,7 @@
     "license": "AGPL-3",
     "maintainers": ["globenet"],
     "development_status": "Beta",
-    "depends": ["account"],
+    "depends": ["account", "l10n_fr_account"],
     "data": [
         "security/globenet_hosting_groups.xml",
         "security/ir.model.access.csv",

@@ -25,14 +25,6 @@ class HostingCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
-    def _use_chart_template(cls, company, chart_template_ref=None):
-        # The French chart is a requirement of the tests (tests/run.sh installs
-        # it), not a dependency of the addon: fail rather than skip without it.
-        if cls.env["ir.module.module"]._get("l10n_fr_account").state != "installed":
-            raise AssertionError("The tests need l10n_fr_account installed.")
-        return super()._use_chart_template(company, chart_template_ref)
-
-    @classmethod
     def _create_sub(cls, partner=None, price=12.0, product=None, **vals):
         vals.setdefault("date_start", date(2026, 1, 1))
         return cls.Subscription.create(

@@ -84,12 +84,26 @@ class TestHostingScreens(HostingCommon):
                 "line_ids": [Command.create({"product_id": cls.product_hosting.id})],
             }
         )
+        bill = cls.init_invoice(
+            "in_invoice",
+            partner=cls.member,
+            invoice_date=date(2025, 12, 1),
+            amounts=[500.0],
+            taxes=[],
+            post=True,
+        )
         plan = cls.env["debt.plan"].create(
             {
                 "partner_id": cls.member.id,
                 "first_due_date": date(2026, 1, 31),
                 "instalment_amount": 100.0,
-                "amount_total": 500.0,
+                "settled_line_ids": [
+                    Command.set(
+                        bill.line_ids.filtered(
+                            lambda line: line.account_type == "liability_payable"
+                        ).ids
+                    )
+                ],
             }
         )
         plan.action_confirm()

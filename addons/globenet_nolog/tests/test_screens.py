@@ -404,7 +404,7 @@ class TestScreens(NologCommon):
         menu = self.env.ref("globenet_nolog.nolog_upload_menu").with_context(
             lang="fr_FR"
         )
-        self.assertEqual(menu.name, "Importer un relevé d'usage")
+        self.assertEqual(menu.name, "Importer un relevé d'occupation")
         # a rejected report reopens the window with its title and reasons in French
         wizard = (
             self.env["nolog.ingestion.upload"]
@@ -418,5 +418,5 @@ class TestScreens(NologCommon):
             )
         )
         action = wizard.action_import()
-        self.assertEqual(action["name"], "Importer un relevé d'usage")
+        self.assertEqual(action["name"], "Importer un relevé d'occupation")
         self.assertIn("ligne 1", wizard.ingestion_errors)
