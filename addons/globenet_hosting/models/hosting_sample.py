@@ -537,13 +537,17 @@ class HostingSample(models.AbstractModel):
             if months > 1:
                 self._sample_pay(moves, journal, self.env._("Hosting payment"))
                 continue
-            batch = self.env["sepa.direct.debit.batch"].create(
-                {
-                    "collection_date": self._sample_month_start(-months)
-                    + timedelta(days=4),
-                    "journal_id": journal.id,
-                    "user_id": self.env.ref("base.user_admin").id,
-                }
+            batch = (
+                self.env["sepa.direct.debit.batch"]
+                .with_context(sepa_record_past_batch=True)
+                .create(
+                    {
+                        "collection_date": self._sample_month_start(-months)
+                        + timedelta(days=4),
+                        "journal_id": journal.id,
+                        "user_id": self.env.ref("base.user_admin").id,
+                    }
+                )
             )
             batch.action_prepare()
             batch.action_generate()

@@ -122,8 +122,18 @@ class SepaDirectDebitBatch(models.Model):
     def _check_collection_date(self):
         today = fields.Date.context_today(self)
         for batch in self:
-            if batch.state == "draft" and batch.collection_date < today:
+            if batch.state == "draft" and batch._is_past_collection_date(today):
                 raise ValidationError(batch._past_date_message())
+
+    def _is_past_collection_date(self, today):
+        """A collection date before today cannot be sent to the bank. Only
+        the record of a batch already collected outside Odoo (Globenet's
+        sample history) is written with the ``sepa_record_past_batch``
+        context key."""
+        self.ensure_one()
+        if self.env.context.get("sepa_record_past_batch"):
+            return False
+        return self.collection_date < today
 
     def _past_date_message(self):
         self.ensure_one()
@@ -192,7 +202,7 @@ class SepaDirectDebitBatch(models.Model):
                     date=self.collection_date,
                 )
             )
-        if self.collection_date < fields.Date.context_today(self):
+        if self._is_past_collection_date(fields.Date.context_today(self)):
             raise UserError(self._past_date_message())
         problems = self._get_problems()
         if problems:

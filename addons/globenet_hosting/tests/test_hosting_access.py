@@ -1,5 +1,7 @@
 from datetime import date
 
+from lxml import etree
+
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
@@ -135,7 +137,20 @@ class TestHostingScreens(HostingCommon):
         for view_type in action.view_mode.split(","):
             result = Model.get_views([(view_ids.get(view_type, False), view_type)])
             models = {name: desc for name, desc in result["models"].items()}
-            spec = self._spec(models[action.res_model]["fields"], models)
+            # the fields the web client reads: those of the arch as this user
+            # gets it (nodes of groups the user lacks are removed from it)
+            arch = etree.fromstring(result["views"][view_type]["arch"])
+            names = {
+                node.get("name")
+                for node in arch.iter("field")
+                if not any(parent.tag == "field" for parent in node.iterancestors())
+            }
+            fields = {
+                name: desc
+                for name, desc in models[action.res_model]["fields"].items()
+                if name in names
+            }
+            spec = self._spec(fields, models)
             if view_type in ("list", "kanban"):
                 Model.web_search_read(domain, spec, limit=80)
             elif view_type in ("pivot", "graph"):
