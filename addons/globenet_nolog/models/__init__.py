@@ -9,3 +9,8 @@ from . import nolog_purge_request
 from . import nolog_purge_request_line
 from . import res_config_settings
 from . import nolog_sample
+from . import res_company
+from . import nolog_signup_log
+from . import nolog_signup_request
+from . import nolog_signup_throttle
+from . import nolog_server_usage_daily

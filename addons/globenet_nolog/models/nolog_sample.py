@@ -51,6 +51,21 @@ PSEUDONYMS = [
 MEMBER_MAILBOX = "ateliers-du-canal@no-log.org"
 ANONYMOUS_MAILBOX = "colibri@no-log.org"
 ANONYMOUS_USER = {"name": "Colibri", "login": "anonyme", "password": "anonyme"}
+SIGNUP_REQUESTS = [
+    ("jardin-partage", "contact@jardin-partage.example"),
+    ("radio-libre.nord", "studio@radio-libre.example"),
+]
+SIGNUP_CLOSED_MESSAGE = {
+    "en_US": "<p>Our servers are full: no-log takes no new accounts until the "
+    "volunteers have financed and installed new machines.</p>"
+    "<p>Other non-profit hosts offer mailboxes: see the "
+    '<a href="https://www.chatons.org/">CHATONS collective</a>.</p>',
+    "fr_FR": "<p>Nos serveurs sont pleins : no-log n'ouvre plus de comptes tant "
+    "que les bénévoles n'ont pas financé et installé de nouvelles "
+    "machines.</p><p>D'autres hébergeurs associatifs proposent des boîtes "
+    'aux lettres : voyez le <a href="https://www.chatons.org/">collectif '
+    "CHATONS</a>.</p>",
+}
 
 
 class NologSample(models.AbstractModel):
@@ -66,7 +81,15 @@ class NologSample(models.AbstractModel):
         if not self.env.is_superuser():
             raise AccessError(self.env._("Only the superuser loads the sample data."))
         done = []
-        for step in ("servers", "mailboxes", "history", "warnings", "purge", "portal"):
+        for step in (
+            "servers",
+            "mailboxes",
+            "history",
+            "warnings",
+            "purge",
+            "portal",
+            "capacity",
+        ):
             if self._sample_ref(f"step_nolog_{step}"):
                 continue
             _logger.info("Globenet sample: no-log %s", step)
@@ -337,3 +360,40 @@ class NologSample(models.AbstractModel):
             [("address", "=", ANONYMOUS_MAILBOX)]
         ).partner_id = user.partner_id
         self._sample_mark("user_nolog_anonymous", user)
+
+    @api.model
+    def _sample_capacity(self):
+        """Bender's forecast: full in about a month. Signups are closed, for
+        Bender by the capacity check (all its accounts are taken), for the
+        test machine and the service by a manager, with the explanatory
+        message; two requests from before the closure wait for review."""
+        bender = self._sample_ref("nolog_server_bender")
+        test = self._sample_ref("nolog_server_test")
+        # "full" for Bender's forecast means the disks themselves
+        bender.fill_threshold = 100
+        self.env["nolog.server.usage.daily"]._refresh()
+        self.env["nolog.server"]._cron_capacity_check()
+        test._set_signup_open(
+            False,
+            self.env._("Test machine being prepared: not for new accounts yet."),
+        )
+        company = self.env.ref("base.main_company")
+        company._nolog_set_signup_open(
+            False,
+            self.env._(
+                "Decided at the volunteers' meeting: no new accounts until "
+                "the new servers are financed."
+            ),
+        )
+        company.with_context(
+            lang="en_US"
+        ).nolog_signup_closed_message = SIGNUP_CLOSED_MESSAGE["en_US"]
+        if self.env["res.lang"]._lang_get("fr_FR"):
+            company.with_context(
+                lang="fr_FR"
+            ).nolog_signup_closed_message = SIGNUP_CLOSED_MESSAGE["fr_FR"]
+        for index, (name, contact) in enumerate(SIGNUP_REQUESTS):
+            request = self.env["nolog.signup.request"].create(
+                {"address": f"{name}@no-log.org", "contact_email": contact}
+            )
+            self._sample_mark(f"nolog_signup_request_{index}", request)

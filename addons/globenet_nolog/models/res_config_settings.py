@@ -11,3 +11,14 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="globenet_nolog.history_days",
         default=400,
     )
+    nolog_capacity_alert_days = fields.Integer(
+        string="Capacity alert (days)",
+        config_parameter="globenet_nolog.capacity_alert_days",
+        default=60,
+    )
+    nolog_signup_open = fields.Boolean(
+        related="company_id.nolog_signup_open", string="no-log signups open"
+    )
+    nolog_signup_closed_message = fields.Html(
+        related="company_id.nolog_signup_closed_message", readonly=False
+    )
