@@ -1,6 +1,7 @@
 # Copyright 2025 Globenet
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 import hashlib
+import math
 import secrets
 from datetime import timedelta
 
@@ -301,7 +302,8 @@ class NologServer(models.Model):
                 server.forecast_full_date = False
                 server.forecast_days_display = env._("not growing")
                 continue
-            days_left = max(int((full_at - today_used) // slope), 0)
+            # a hair of tolerance: a fit of an exact line lands on whole days
+            days_left = max(math.floor((full_at - today_used) / slope + 1e-6), 0)
             server.forecast_days_left = days_left
             server.forecast_full_date = today + timedelta(days=days_left)
             server.forecast_days_display = env._(

@@ -55,9 +55,11 @@ class NologSignupThrottle(models.Model):
     def _cron_purge(self):
         """Forget the requests older than an hour and change the salt."""
         since = fields.Datetime.now() - timedelta(hours=1)
+        self.flush_model()
         self.env.cr.execute(
             SQL("DELETE FROM nolog_signup_throttle WHERE date < %s", since)
         )
         self.env["ir.config_parameter"].sudo().set_param(
             SALT_PARAM, secrets.token_hex(16)
         )
+        self.invalidate_model()

@@ -101,3 +101,25 @@ class TestNologSample(TransactionCase):
         self.assertEqual(self.env.cr.fetchone()[0], before, "no row written")
         for model, count in counts.items():
             self.assertEqual(self.env[model].search_count([]), count, model)
+
+    def test_capacity_and_signups(self):
+        # Bender's forecast: full in about a month
+        self.assertTrue(20 <= self.bender.forecast_days_left <= 40)
+        self.assertEqual(self.bender.fill_threshold, 100)
+        activity = self.env["mail.activity"].search(
+            [("res_model", "=", "nolog.server"), ("res_id", "=", self.bender.id)]
+        )
+        self.assertEqual(len(activity), 1)
+        # signups are closed: Bender by the capacity check, the rest by a manager
+        self.assertFalse(self.bender.signup_open)
+        self.assertTrue(self.bender.signup_log_ids.automatic)
+        company = self.env.ref("base.main_company")
+        self.assertFalse(company.nolog_signup_open)
+        self.assertIn("chatons.org", company.nolog_signup_closed_message)
+        self.assertFalse(self.env["nolog.signup.request"]._signups_open(company))
+        self.assertEqual(
+            self.env["nolog.signup.request"].search_count([("state", "=", "pending")]),
+            2,
+        )
+        self.assertIn("capacity", self.first_steps)
+        self.assertEqual(self.Sample._load_sample(), [])
