@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import SQL, consteq
+from odoo.tools import SQL, consteq, format_date
 
 from ..tools.units import (
     DISK_GB,
@@ -523,7 +523,7 @@ class NologServer(models.Model):
                     "Plan more space or close signups.",
                     growth=server.forecast_growth_display,
                     limit=format_percent(self.env, server.fill_threshold),
-                    date=server.forecast_full_date,
+                    date=format_date(self.env, server.forecast_full_date),
                 ),
                 user_id=(responsible or self.env.user).id,
             )
