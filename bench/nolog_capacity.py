@@ -3,8 +3,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 """Benchmark of the no-log capacity dashboard.
 
-Builds S mail servers (10 by default) with M mailboxes each (3,000) and D days
-(400) of daily usage history (S x M x D rows, 12 million by default; the
+Builds S mail servers (10 by default) with M mailboxes each (1,000) and D days
+(400) of daily usage history (S x M x D rows, 4 million by default; the
 history is written by one set-based INSERT), then times:
 
 1. the first roll-up of the whole history into one row per server and day;
@@ -64,7 +64,7 @@ def parse_args():
     parser.add_argument("--db-user", default=os.environ.get("PGUSER", "root"))
     parser.add_argument("--addons-path", default=default_addons)
     parser.add_argument("--servers", type=int, default=10)
-    parser.add_argument("--mailboxes", type=int, default=3000)
+    parser.add_argument("--mailboxes", type=int, default=1000)
     parser.add_argument("--days", type=int, default=400)
     return parser.parse_args()
 

@@ -131,6 +131,9 @@ class NologServer(models.Model):
         "-1 when the usage does not grow.",
     )
     forecast_full_date = fields.Date(string="Full on", compute="_compute_forecast")
+    forecast_today_bytes = fields.Float(
+        string="Fitted usage today (bytes)", digits=(20, 0), compute="_compute_forecast"
+    )
     forecast_growth_display = fields.Char(
         string="Growth per day", compute="_compute_forecast"
     )
@@ -291,6 +294,7 @@ class NologServer(models.Model):
         env = self.env
         for server in self:
             slope, today_used, days = fits.get(server.id) or (None, None, 0)
+            server.forecast_today_bytes = today_used or 0.0
             server.used_percent_display = format_percent(env, server.used_percent)
             server.forecast_growth_bytes = slope or 0.0
             server.forecast_growth_display = format_size(
@@ -390,6 +394,7 @@ class NologServer(models.Model):
 
     def action_view_forecast(self):
         self.ensure_one()
+        self.env["nolog.server.usage.daily"]._store_forecast(self)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "globenet_nolog.nolog_server_usage_daily_action"
         )
@@ -487,6 +492,7 @@ class NologServer(models.Model):
         threshold (only while none is open)."""
         servers = self.search([("role", "=", "mailstore")])
         servers._close_full_signups()
+        self.env["nolog.server.usage.daily"]._store_forecast(servers)
         alert_days = self._alert_days()
         short = servers.filtered(
             lambda server: 0 <= server.forecast_days_left < alert_days

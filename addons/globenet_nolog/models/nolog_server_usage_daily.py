@@ -29,12 +29,18 @@ class NologServerUsageDaily(models.Model):
         string="Used (GB)", digits=(16, 1), readonly=True, aggregator="sum"
     )
     account_count = fields.Integer(string="Accounts", readonly=True, aggregator="sum")
+    kind = fields.Selection(
+        [("history", "Measured"), ("forecast", "Forecast")],
+        required=True,
+        default="history",
+        readonly=True,
+    )
 
     _sql_constraints = [
         (
             "server_date_uniq",
-            "unique(server_id, date)",
-            "One usage row per server and day.",
+            "unique(server_id, date, kind)",
+            "One usage row per server, day and kind.",
         ),
     ]
 
@@ -49,12 +55,13 @@ class NologServerUsageDaily(models.Model):
             SQL(
                 """
                 INSERT INTO nolog_server_usage_daily (
-                    server_id, company_id, date, used_bytes, used_gb, account_count)
+                    server_id, company_id, date, used_bytes, used_gb, account_count,
+                    kind)
                 SELECT d.server_id, s.company_id, d.date, d.used, d.used / 1e9,
-                       d.accounts
+                       d.accounts, 'history'
                   FROM (%(series)s) d
                   JOIN nolog_server s ON s.id = d.server_id
-                ON CONFLICT (server_id, date) DO UPDATE
+                ON CONFLICT (server_id, date, kind) DO UPDATE
                    SET used_bytes = EXCLUDED.used_bytes,
                        used_gb = EXCLUDED.used_gb,
                        account_count = EXCLUDED.account_count
@@ -62,6 +69,57 @@ class NologServerUsageDaily(models.Model):
                 series=series,
             )
         )
+        self.invalidate_model()
+
+    @api.model
+    def _store_forecast(self, servers, horizon=365):
+        """Replace the forecast rows of ``servers``: the fitted line from
+        today to the day the fill threshold is reached (at most ``horizon``
+        days), for the graph."""
+        today = fields.Date.context_today(self)
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM nolog_server_usage_daily"
+                " WHERE kind = 'forecast' AND server_id IN %s",
+                tuple(servers.ids) or (0,),
+            )
+        )
+        rows = []
+        for server in servers.filtered(lambda s: s.forecast_days_left >= 0):
+            days = min(server.forecast_days_left, horizon)
+            rows.append((server.id, server.company_id.id, days))
+        if rows:
+            fits = {
+                server.id: (server.forecast_growth_bytes, server.forecast_today_bytes)
+                for server in servers
+            }
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO nolog_server_usage_daily (
+                        server_id, company_id, date, used_bytes, used_gb,
+                        account_count, kind)
+                    SELECT v.server_id, v.company_id, %(today)s::date + n,
+                           v.today_used + v.slope * n,
+                           (v.today_used + v.slope * n) / 1e9, 0, 'forecast'
+                      FROM (VALUES %(values)s) AS v(server_id, company_id, days,
+                                                  slope, today_used)
+                     CROSS JOIN LATERAL generate_series(0, v.days) AS n
+                    """,
+                    today=today,
+                    values=SQL(", ").join(
+                        SQL(
+                            "(%s, %s, %s, %s::float, %s::float)",
+                            server_id,
+                            company_id,
+                            days,
+                            fits[server_id][0],
+                            fits[server_id][1],
+                        )
+                        for server_id, company_id, days in rows
+                    ),
+                )
+            )
         self.invalidate_model()
 
     def init(self):

@@ -43,7 +43,7 @@ class TestCapacityForecast(NologCommon):
 
     def test_daily_series_rolls_up_the_history(self):
         daily = self.env["nolog.server.usage.daily"].search(
-            [("server_id", "=", self.server.id)]
+            [("server_id", "=", self.server.id), ("kind", "=", "history")]
         )
         self.assertEqual(len(daily), 40)
         last = daily.filtered(lambda row: row.date == self.today)
@@ -78,6 +78,23 @@ class TestCapacityForecast(NologCommon):
         self.server.forecast_window_days = 30
         self.server.invalidate_recordset()
         self.assertGreater(self.server.forecast_growth_bytes, 5 * GB)
+
+    def test_forecast_line_for_the_graph(self):
+        action = self.server.action_view_forecast()
+        self.assertEqual(action["res_model"], "nolog.server.usage.daily")
+        forecast = self.env["nolog.server.usage.daily"].search(
+            [("server_id", "=", self.server.id), ("kind", "=", "forecast")]
+        )
+        self.assertEqual(len(forecast), 116)  # today to day 115
+        last = forecast.sorted("date")[-1]
+        self.assertEqual(last.date, self.server.forecast_full_date)
+        self.assertAlmostEqual(last.used_bytes, 1575 * GB, delta=5 * GB)
+        self.other_server.action_view_forecast()  # not growing: no line
+        self.assertFalse(
+            self.env["nolog.server.usage.daily"].search(
+                [("server_id", "=", self.other_server.id), ("kind", "=", "forecast")]
+            )
+        )
 
     def test_not_growing(self):
         self.assertEqual(self.other_server.forecast_days_left, -1)
