@@ -134,7 +134,7 @@ def build(env, args):
             INSERT INTO nolog_mailbox (address, server_id, company_id, policy_id,
                                        state, open_date, usage_bytes)
             SELECT 'u' || s.id || '.' || n || '@bench.test', s.id, s.company_id,
-                   %(policy)s, 'active', %(today)s, 20000000 + n * 1000
+                   %(policy)s, 'active', %(today)s, 1000000000 + n * 100000
               FROM nolog_server s CROSS JOIN generate_series(1, %(count)s) n
              WHERE s.id IN %(ids)s
             """,

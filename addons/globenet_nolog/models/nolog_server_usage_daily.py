@@ -74,7 +74,7 @@ class NologServerUsageDaily(models.Model):
     @api.model
     def _store_forecast(self, servers, horizon=365):
         """Replace the forecast rows of ``servers``: the fitted line from
-        today to the day the fill threshold is reached (at most ``horizon``
+        tomorrow to the day the fill threshold is reached (at most ``horizon``
         days), for the graph."""
         today = fields.Date.context_today(self)
         self.env.cr.execute(
@@ -104,7 +104,7 @@ class NologServerUsageDaily(models.Model):
                            (v.today_used + v.slope * n) / 1e9, 0, 'forecast'
                       FROM (VALUES %(values)s) AS v(server_id, company_id, days,
                                                   slope, today_used)
-                     CROSS JOIN LATERAL generate_series(0, v.days) AS n
+                     CROSS JOIN LATERAL generate_series(1, v.days) AS n
                     """,
                     today=today,
                     values=SQL(", ").join(
