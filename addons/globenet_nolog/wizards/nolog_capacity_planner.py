@@ -18,7 +18,9 @@ class NologCapacityPlanner(models.TransientModel):
     _description = "no-log capacity planner"
 
     account_count = fields.Integer(string="Accounts", required=True, default=100000)
-    accounts_per_server = fields.Integer(required=True, default=30000)
+    accounts_per_server = fields.Integer(
+        string="Accounts per server", required=True, default=30000
+    )
     mailbox_mb = fields.Integer(
         string="Average mailbox size (MB)",
         required=True,
@@ -39,7 +41,9 @@ class NologCapacityPlanner(models.TransientModel):
         default=1,
         help="Each mail server has its backup twin.",
     )
-    servers_per_switch = fields.Integer(required=True, default=4)
+    servers_per_switch = fields.Integer(
+        string="Servers per switch", required=True, default=4
+    )
     server_cost = fields.Float(string="Cost per server", default=4000.0)
     switch_cost = fields.Float(string="Cost per switch", default=4000.0)
     currency_id = fields.Many2one(
@@ -48,7 +52,7 @@ class NologCapacityPlanner(models.TransientModel):
     usable_gb = fields.Integer(
         string="Usable space per server (GB)", compute="_compute_plan"
     )
-    mail_servers = fields.Integer(compute="_compute_plan")
+    mail_servers = fields.Integer(string="Mail servers", compute="_compute_plan")
     total_servers = fields.Integer(string="Servers", compute="_compute_plan")
     switches = fields.Integer(compute="_compute_plan")
     disks = fields.Integer(compute="_compute_plan")
