@@ -330,6 +330,22 @@ class TestSignups(NologCommon):
         with self.assertRaises(AccessError):
             self.Request.with_user(portal).search([])
 
+    def test_other_company_is_hidden(self):
+        other = self.env["res.company"].create({"name": "Other host"})
+        self.env["nolog.signup.request"].create(
+            {
+                "address": "elsewhere@no-log.org",
+                "contact_email": "x@example.org",
+                "company_id": other.id,
+            }
+        )
+        other._nolog_set_signup_open(False, "their reason")
+        Request = self.env["nolog.signup.request"].with_user(self.operator)
+        self.assertFalse(Request.search([("address", "=", "elsewhere@no-log.org")]))
+        Log = self.env["nolog.signup.log"].with_user(self.operator)
+        self.assertFalse(Log.search([("reason", "=", "their reason")]))
+        self.assertTrue(self.env.company.nolog_signup_open)
+
     def test_rate_limit_keeps_no_address(self):
         Throttle = self.env["nolog.signup.throttle"]
         for _attempt in range(5):
