@@ -18,6 +18,7 @@
         "data/ir_sequence_data.xml",
         "data/ir_cron.xml",
         "data/mail_template_data.xml",
+        "data/nolog_campaign_data.xml",
         "wizards/nolog_ingestion_upload_views.xml",
         "wizards/nolog_mailbox_warn_views.xml",
         "wizards/nolog_mailbox_suspend_views.xml",
@@ -32,6 +33,10 @@
         "views/nolog_mailbox_templates.xml",
         "views/res_config_settings_views.xml",
         "views/globenet_nolog_menus.xml",
+        "views/nolog_closure_campaign_views.xml",
+        "views/nolog_suspicion_views.xml",
+        "views/nolog_closure_campaign_templates.xml",
+        "views/nolog_campaign_menus.xml",
     ],
     "demo": ["demo/nolog_demo.xml"],
     "assets": {

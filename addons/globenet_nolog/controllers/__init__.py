@@ -1,3 +1,4 @@
 from . import api
 from . import portal
 from . import main
+from . import keep

@@ -9,3 +9,7 @@ from . import nolog_purge_request
 from . import nolog_purge_request_line
 from . import res_config_settings
 from . import nolog_sample
+from . import nolog_closure_campaign
+from . import nolog_closure_campaign_line
+from . import nolog_keep_request
+from . import nolog_suspicion

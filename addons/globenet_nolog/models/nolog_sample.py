@@ -13,6 +13,8 @@ import logging
 import random
 from datetime import datetime, time, timedelta
 
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
@@ -51,6 +53,9 @@ PSEUDONYMS = [
 MEMBER_MAILBOX = "ateliers-du-canal@no-log.org"
 ANONYMOUS_MAILBOX = "colibri@no-log.org"
 ANONYMOUS_USER = {"name": "Colibri", "login": "anonyme", "password": "anonyme"}
+CAMPAIGN_EVERY_K = 2
+CAMPAIGN_LIST_URL = "https://listes.globenet.org/listinfo/no-log-alternatives"
+SUSPICIOUS_BURST = 8
 
 
 class NologSample(models.AbstractModel):
@@ -66,7 +71,16 @@ class NologSample(models.AbstractModel):
         if not self.env.is_superuser():
             raise AccessError(self.env._("Only the superuser loads the sample data."))
         done = []
-        for step in ("servers", "mailboxes", "history", "warnings", "purge", "portal"):
+        for step in (
+            "servers",
+            "mailboxes",
+            "history",
+            "warnings",
+            "purge",
+            "portal",
+            "campaign",
+            "suspicion",
+        ):
             if self._sample_ref(f"step_nolog_{step}"):
                 continue
             _logger.info("Globenet sample: no-log %s", step)
@@ -337,3 +351,61 @@ class NologSample(models.AbstractModel):
             [("address", "=", ANONYMOUS_MAILBOX)]
         ).partner_id = user.partner_id
         self._sample_mark("user_nolog_anonymous", user)
+
+    @api.model
+    def _sample_campaign(self):
+        """A draft campaign for every second account of Bender, ready to
+        preview: nothing is sent until a manager launches it."""
+        bender = self._sample_ref("nolog_server_bender")
+        campaign = self.env["nolog.closure.campaign"].create(
+            {
+                "name": "Bender : un compte sur deux",
+                "rule": "every_kth",
+                "every_k": CAMPAIGN_EVERY_K,
+                "server_id": bender.id,
+                "notice_months": 6,
+                "list_url": CAMPAIGN_LIST_URL,
+                "message": Markup(
+                    "<p>Globenet est une petite association. Nous préférons "
+                    "prévenir six mois à l'avance plutôt que de voir le service "
+                    "tomber pour tout le monde. Merci de votre compréhension.</p>"
+                ),
+            }
+        )
+        self._sample_mark("nolog_campaign_every_second", campaign)
+
+    @api.model
+    def _sample_suspicion(self):
+        """A burst of list-subscriber accounts on Nibbler, waiting for review.
+
+        The mailboxes of Bender were registered by the usage import, all at
+        the same instant: their creation time is spread over their opening
+        day first, as it was in reality, so that only the burst is one."""
+        bender = self._sample_ref("nolog_server_bender")
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE nolog_mailbox
+                   SET create_date = open_date + mod(id * 7919, 86400) * interval '1 second'
+                 WHERE server_id = %(server)s AND create_date::date > open_date
+                """,
+                server=bender.id,
+            )
+        )
+        self.env["nolog.mailbox"].invalidate_model(["create_date"])
+        # the burst came through the signups of the new machine
+        nibbler = self._sample_ref("nolog_server_test")
+        opened = self._sample_today() - timedelta(days=45)
+        burst = self.env["nolog.mailbox"].create(
+            [
+                {
+                    "address": f"abonne.lettre{index:03d}@no-log.org",
+                    "server_id": nibbler.id,
+                    "policy_id": nibbler.policy_id.id,
+                    "open_date": opened,
+                }
+                for index in range(101, 101 + SUSPICIOUS_BURST)
+            ]
+        )
+        self._sample_mark("nolog_mailbox_burst_first", burst[0])
+        self.env["nolog.suspicion"]._score_mailboxes()
