@@ -386,7 +386,8 @@ class NologSample(models.AbstractModel):
             SQL(
                 """
                 UPDATE nolog_mailbox
-                   SET create_date = open_date + mod(id * 7919, 86400) * interval '1 second'
+                   SET create_date = open_date
+                       + mod(id * 7919, 86400) * interval '1 second'
                  WHERE server_id = %(server)s AND create_date::date > open_date
                 """,
                 server=bender.id,

@@ -8,6 +8,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
+from odoo.tools.misc import hmac as odoo_hmac
 
 from .common import MB, NologCommon
 
@@ -179,6 +180,15 @@ class TestCampaignLaunch(CampaignCommon):
         # bob asks to keep his mailbox through the signed link; a manager keeps it
         bob_line = campaign.line_ids.filtered(lambda ln: ln.mailbox_id == self.bob)
         token = campaign._keep_token(bob_line.id, self.bob.id)
+        self.assertEqual(
+            token,
+            odoo_hmac(
+                self.env(su=True),
+                "globenet_nolog.keep",
+                (bob_line.id, self.bob.id, "2026-07-10"),
+            ),
+            "the batch signer is Odoo's hmac with the database secret",
+        )
         self.assertFalse(bob_line._check_keep_token(token[:-1] + "0"))
         self.assertFalse(line._check_keep_token(token), "signs one line only")
         with freeze_time("2026-05-01"):

@@ -50,7 +50,8 @@ class TestSuspicion(NologCommon):
         old = self._mailboxes(["silent@no-log.test"], opened_days_ago=60)
         subscriber = self._mailboxes(["abo.news123@no-log.test"], opened_days_ago=5)
         self.env.cr.execute(
-            "UPDATE nolog_mailbox SET message_count = 3, usage_bytes = 2000 WHERE id = %s",
+            "UPDATE nolog_mailbox SET message_count = 3, usage_bytes = 2000 "
+            "WHERE id = %s",
             [subscriber.id],
         )
         self.env["nolog.mailbox"].invalidate_model()
