@@ -409,4 +409,6 @@ class NologSample(models.AbstractModel):
             ]
         )
         self._sample_mark("nolog_mailbox_burst_first", burst[0])
-        self.env["nolog.suspicion"]._score_mailboxes()
+        # the reasons are written in the language of the team: French
+        lang = "fr_FR" if self.env["res.lang"]._lang_get("fr_FR") else "en_US"
+        self.env["nolog.suspicion"].with_context(lang=lang)._score_mailboxes()
