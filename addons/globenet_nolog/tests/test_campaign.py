@@ -331,3 +331,55 @@ class TestKeepLink(CampaignCommon, HttpCase):
         self.assertFalse(
             self.env["nolog.keep.request"].search([("mailbox_id", "=", self.carol.id)])
         )
+
+
+@tagged("post_install", "-at_install")
+class TestClosureFeed(CampaignCommon, HttpCase):
+    def test_feed_says_closed_and_from_when_to_delete(self):
+        with freeze_time("2026-01-10"):
+            campaign = self._campaign(
+                rule="manual", manual_mailbox_ids=[(6, 0, (self.alice | self.bob).ids)]
+            )
+            campaign.action_launch()
+        with freeze_time("2026-07-10"):
+            self.Campaign._cron_campaigns()
+        self.alice.invalidate_recordset()
+        self.assertEqual(self.alice.state, "closed")
+        # a mailbox closed by hand is deleted from its closing day
+        self.carol.action_close()
+        headers = {"Authorization": f"Bearer {self.key}"}
+        response = self.url_open("/nolog/api/v1/feed", headers=headers)
+        entries = {e["address"]: e for e in response.json()["mailboxes"]}
+        alice = entries["alice@no-log.test"]
+        self.assertEqual(
+            (alice["state"], alice["enabled"], alice["delete_from"]),
+            ("closed", False, "2026-07-10"),
+        )
+        self.assertEqual(
+            entries["carol@no-log.test"]["delete_from"],
+            self.carol.closure_date.isoformat(),
+        )
+        self.assertIsNone(alice["closure_date"], "closed: only delete_from")
+        response = self.url_open("/nolog/api/v1/feed?format=dovecot", headers=headers)
+        self.assertIn(
+            "alice@no-log.test\tuserdb_quota_rule=*:storage=100M\tstate=closed"
+            "\tdelete_from=2026-07-10\n",
+            response.text,
+        )
+        self.assertTrue(self.alice.exists() and self.bob.exists(), "nothing deleted")
+
+    def test_feed_gives_the_closure_date_of_a_closing_mailbox(self):
+        campaign = self._campaign(
+            rule="manual", manual_mailbox_ids=[(6, 0, self.bob.ids)]
+        )
+        campaign.action_launch()
+        entry = self.bob._feed_entry()
+        self.assertEqual(
+            (
+                entry["state"],
+                entry["enabled"],
+                entry["closure_date"],
+                entry["delete_from"],
+            ),
+            ("closing", True, campaign.closure_date.isoformat(), None),
+        )
