@@ -19,6 +19,7 @@
         "data/ir_cron.xml",
         "data/mail_template_data.xml",
         "data/nolog_capacity_data.xml",
+        "data/nolog_campaign_data.xml",
         "wizards/nolog_ingestion_upload_views.xml",
         "wizards/nolog_mailbox_warn_views.xml",
         "wizards/nolog_mailbox_suspend_views.xml",
@@ -35,6 +36,10 @@
         "views/globenet_nolog_menus.xml",
         "views/nolog_capacity_views.xml",
         "views/nolog_signup_templates.xml",
+        "views/nolog_closure_campaign_views.xml",
+        "views/nolog_suspicion_views.xml",
+        "views/nolog_closure_campaign_templates.xml",
+        "views/nolog_campaign_menus.xml",
     ],
     "demo": ["demo/nolog_demo.xml"],
     "assets": {

@@ -2,3 +2,4 @@ from . import api
 from . import portal
 from . import main
 from . import signup
+from . import keep

@@ -250,14 +250,17 @@ def _feed_response(server, file_format):
         request.env["nolog.mailbox"]
         .sudo()
         .search_fetch(
-            [("server_id", "=", server.id)], ["address", "state", "policy_id"]
+            [("server_id", "=", server.id)],
+            ["address", "state", "policy_id", "closure_date"],
         )
     )
     entries = [mailbox._feed_entry() for mailbox in mailboxes]
     if file_format == "dovecot":
         text = "".join(
             f"{entry['address']}\tuserdb_quota_rule={entry['quota_rule']}"
-            f"\tstate={entry['state']}\n"
+            f"\tstate={entry['state']}"
+            + (f"\tdelete_from={entry['delete_from']}" if entry["delete_from"] else "")
+            + "\n"
             for entry in entries
         )
         return request.make_response(

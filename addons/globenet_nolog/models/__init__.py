@@ -14,3 +14,7 @@ from . import nolog_signup_log
 from . import nolog_signup_request
 from . import nolog_signup_throttle
 from . import nolog_server_usage_daily
+from . import nolog_closure_campaign
+from . import nolog_closure_campaign_line
+from . import nolog_keep_request
+from . import nolog_suspicion

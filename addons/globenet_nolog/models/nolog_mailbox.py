@@ -15,7 +15,14 @@ AUTOMATIC_STATES = ("active", "warned", "over_quota")
 MANAGER_GROUP = "globenet_nolog.group_globenet_nolog_manager"
 # A manager's decisions: the state (suspended, closing and closed are set by a
 # manager; the other states follow the usage reports) and the suspension.
-DECISION_FIELDS = ("state", "suspended_by_id", "suspended_date", "suspension_reason")
+DECISION_FIELDS = (
+    "state",
+    "suspended_by_id",
+    "suspended_date",
+    "suspension_reason",
+    "closure_date",
+    "closure_campaign_id",
+)
 
 
 class NologMailbox(models.Model):
@@ -145,6 +152,17 @@ class NologMailbox(models.Model):
     suspended_by_id = fields.Many2one("res.users", string="Suspended by", readonly=True)
     suspended_date = fields.Datetime(string="Suspended on", readonly=True)
     suspension_reason = fields.Text(readonly=True)
+    closure_date = fields.Date(
+        readonly=True,
+        help="Closing mailboxes: the date the mailbox closes. Closed mailboxes: "
+        "the date from which the mail server may delete its data.",
+    )
+    closure_campaign_id = fields.Many2one(
+        "nolog.closure.campaign",
+        string="Closure campaign",
+        readonly=True,
+        index="btree_not_null",
+    )
     warning_ids = fields.One2many("nolog.warning", "mailbox_id", string="Warnings")
     warning_count = fields.Integer(compute="_compute_warning_count")
     history_ids = fields.One2many(
@@ -401,11 +419,18 @@ class NologMailbox(models.Model):
     def action_close(self):
         self._check_manager(self.env._("Only a no-log manager may close a mailbox."))
         self.write({"state": "closed"})
+        # the date from which the mail server may delete the data
+        self.filtered(lambda mailbox: not mailbox.closure_date).write(
+            {"closure_date": fields.Date.context_today(self)}
+        )
 
     def action_reopen(self):
         self._check_manager(self.env._("Only a no-log manager may reopen a mailbox."))
         for mailbox in self:
             mailbox.state = mailbox._automatic_state()
+        self.filtered("closure_date").write(
+            {"closure_date": False, "closure_campaign_id": False}
+        )
 
     def action_send_warning(self):
         return {
@@ -540,6 +565,13 @@ class NologMailbox(models.Model):
             "quota_bytes": int(self.quota_bytes),
             "state": self.state,
             "enabled": self.state not in ("suspended", "closed"),
+            # Odoo deletes nothing: the server may delete the data from then on.
+            "closure_date": self.closure_date.isoformat()
+            if self.closure_date and self.state == "closing"
+            else None,
+            "delete_from": self.closure_date.isoformat()
+            if self.closure_date and self.state == "closed"
+            else None,
         }
 
     def _send_warning(self, template, level=None, manual=False):

@@ -13,6 +13,8 @@ import logging
 import random
 from datetime import datetime, time, timedelta
 
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
@@ -66,6 +68,9 @@ SIGNUP_CLOSED_MESSAGE = {
     'aux lettres : voyez le <a href="https://www.chatons.org/">collectif '
     "CHATONS</a>.</p>",
 }
+CAMPAIGN_EVERY_K = 2
+CAMPAIGN_LIST_URL = "https://listes.globenet.org/listinfo/no-log-alternatives"
+SUSPICIOUS_BURST = 8
 
 
 class NologSample(models.AbstractModel):
@@ -89,6 +94,8 @@ class NologSample(models.AbstractModel):
             "purge",
             "portal",
             "capacity",
+            "campaign",
+            "suspicion",
         ):
             if self._sample_ref(f"step_nolog_{step}"):
                 continue
@@ -397,3 +404,62 @@ class NologSample(models.AbstractModel):
                 {"address": f"{name}@no-log.org", "contact_email": contact}
             )
             self._sample_mark(f"nolog_signup_request_{index}", request)
+    def _sample_campaign(self):
+        """A draft campaign for every second account of Bender, ready to
+        preview: nothing is sent until a manager launches it."""
+        bender = self._sample_ref("nolog_server_bender")
+        campaign = self.env["nolog.closure.campaign"].create(
+            {
+                "name": "Bender : un compte sur deux",
+                "rule": "every_kth",
+                "every_k": CAMPAIGN_EVERY_K,
+                "server_id": bender.id,
+                "notice_months": 6,
+                "list_url": CAMPAIGN_LIST_URL,
+                "message": Markup(
+                    "<p>Globenet est une petite association. Nous préférons "
+                    "prévenir six mois à l'avance plutôt que de voir le service "
+                    "tomber pour tout le monde. Merci de votre compréhension.</p>"
+                ),
+            }
+        )
+        self._sample_mark("nolog_campaign_every_second", campaign)
+
+    @api.model
+    def _sample_suspicion(self):
+        """A burst of list-subscriber accounts on Nibbler, waiting for review.
+
+        The mailboxes of Bender were registered by the usage import, all at
+        the same instant: their creation time is spread over their opening
+        day first, as it was in reality, so that only the burst is one."""
+        bender = self._sample_ref("nolog_server_bender")
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE nolog_mailbox
+                   SET create_date = open_date
+                       + mod(id * 7919, 86400) * interval '1 second'
+                 WHERE server_id = %(server)s AND create_date::date > open_date
+                """,
+                server=bender.id,
+            )
+        )
+        self.env["nolog.mailbox"].invalidate_model(["create_date"])
+        # the burst came through the signups of the new machine
+        nibbler = self._sample_ref("nolog_server_test")
+        opened = self._sample_today() - timedelta(days=45)
+        burst = self.env["nolog.mailbox"].create(
+            [
+                {
+                    "address": f"abonne.lettre{index:03d}@no-log.org",
+                    "server_id": nibbler.id,
+                    "policy_id": nibbler.policy_id.id,
+                    "open_date": opened,
+                }
+                for index in range(101, 101 + SUSPICIOUS_BURST)
+            ]
+        )
+        self._sample_mark("nolog_mailbox_burst_first", burst[0])
+        # the reasons are written in the language of the team: French
+        lang = "fr_FR" if self.env["res.lang"]._lang_get("fr_FR") else "en_US"
+        self.env["nolog.suspicion"].with_context(lang=lang)._score_mailboxes()

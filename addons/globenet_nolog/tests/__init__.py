@@ -10,3 +10,5 @@ from . import test_number_format
 from . import test_sample
 from . import test_capacity
 from . import test_signup_page
+from . import test_campaign
+from . import test_suspicion

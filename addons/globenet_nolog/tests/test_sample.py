@@ -123,3 +123,24 @@ class TestNologSample(TransactionCase):
         )
         self.assertIn("capacity", self.first_steps)
         self.assertEqual(self.Sample._load_sample(), [])
+    def test_campaign_ready_and_suspicious_accounts(self):
+        """A draft campaign for every second account of Bender, ready to
+        preview; a burst of list-subscriber accounts waits for review."""
+        campaign = self.env.ref("sample.nolog_campaign_every_second")
+        self.assertEqual(campaign.state, "draft")
+        self.assertEqual(campaign.server_id, self.bender)
+        candidates = self.Mailbox.search_count(
+            [
+                ("server_id", "=", self.bender.id),
+                ("state", "in", ("active", "warned", "over_quota")),
+            ]
+        )
+        self.assertEqual(campaign.preview_count, (candidates + 1) // 2)
+        self.assertGreater(campaign.preview_bytes, 500 * GB)
+        self.assertFalse(campaign.line_ids, "nothing sent")
+        to_review = self.env["nolog.suspicion"].search([("state", "=", "to_review")])
+        burst = to_review.filtered(lambda row: "abonne.lettre" in row.address)
+        self.assertEqual(len(burst), 8)
+        self.assertTrue(all("similar name" in row.reasons for row in burst))
+        self.assertLessEqual(len(to_review), 30, "a few, not the whole service")
+        self.assertEqual(set(burst.mailbox_id.mapped("state")), {"active"})
