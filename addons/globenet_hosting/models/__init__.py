@@ -20,3 +20,5 @@ from . import treasury_forecast_series
 from . import hosting_sample
 from . import crm_lead
 from . import crm_lead_hosting_line
+from . import res_partner
+from . import hosting_legacy_import_mapping

@@ -201,6 +201,12 @@ class HostingSubscription(models.Model):
         index="btree_not_null",
         help="The CRM request this subscription comes from.",
     )
+    hosting_legacy_ref = fields.Char(
+        string="Legacy Reference",
+        copy=False,
+        index="btree_not_null",
+        help="The subscription's reference in the old accounting base.",
+    )
     service_type = fields.Selection(
         selection=SERVICE_TYPES,
         compute="_compute_service_type",
