@@ -31,6 +31,7 @@ class HostingLegacyImportMapping(models.Model):
 
     _name = "hosting.legacy.import.mapping"
     _description = "Legacy Import Column Mapping"
+    _inherit = ["mail.thread"]
     _order = "name"
 
     name = fields.Char(required=True)

@@ -15,6 +15,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import file_open
 
 _logger = logging.getLogger(__name__)
 
@@ -206,6 +207,7 @@ class HostingSample(models.AbstractModel):
             "portal",
             "budget",
             "requests",
+            "legacy",
         ]
 
     @api.model
@@ -830,3 +832,28 @@ class HostingSample(models.AbstractModel):
         )
         self._sample_mark("request_internews_vps", leads[0])
         self._sample_mark("request", leads)
+
+    @api.model
+    def _sample_legacy(self):
+        """The old accounting base's export, attached to the shipped column
+        mapping, ready for Accounting > Import the Old Base."""
+        mapping = self.env.ref("globenet_hosting.legacy_import_mapping_old_base")
+        with file_open("globenet_hosting/tests/data/ancienne_base.csv", "rb") as handle:
+            content = handle.read()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": "ancienne_base.csv",
+                "raw": content,
+                "mimetype": "text/csv",
+                "res_model": mapping._name,
+                "res_id": mapping.id,
+            }
+        )
+        mapping.message_post(
+            body=self.env._(
+                "The old base's member export, ready to import: download it, then "
+                "open Import the Old Base and check it first (dry run)."
+            ),
+            attachment_ids=attachment.ids,
+        )
+        self._sample_mark("legacy_file", attachment)

@@ -212,3 +212,25 @@ class TestHostingSample(TransactionCase):
         self.assertEqual(sub.service_type, "virtual_server")
         self.assertEqual(sub.amount_untaxed, 300.0)
         self.assertEqual(internews.hosting_subscription_ids, sub)
+
+    def test_legacy_file_ready_to_import(self):
+        attachment = self.env.ref("sample.legacy_file")
+        mapping = self.env.ref("globenet_hosting.legacy_import_mapping_old_base")
+        self.assertEqual(
+            (attachment.res_model, attachment.res_id), (mapping._name, mapping.id)
+        )
+        wizard = self.env["hosting.legacy.import"].create(
+            {
+                "file": attachment.datas,
+                "filename": attachment.name,
+                "mapping_id": mapping.id,
+            }
+        )
+        wizard.action_dry_run()
+        self.assertEqual((wizard.create_count, wizard.error_count), (6, 0))
+        wizard.action_import()
+        imported = self.env["hosting.subscription"].search(
+            [("hosting_legacy_ref", "!=", False)]
+        )
+        self.assertEqual(len(imported), 6)
+        self.assertIn("virtual_server", imported.mapped("service_type"))
