@@ -10,6 +10,7 @@ per model. A dry run stops after the plan.
 
 import base64
 import csv
+import functools
 import io
 import logging
 import re
@@ -358,21 +359,24 @@ class HostingLegacyImport(models.TransientModel):
         seen = {}
         products = self._legacy_products()
         currency = self.env.company.currency_id
+
+        def cell_value(row, key):
+            position = positions.get(key)
+            if position is None or position >= len(row):
+                return None
+            value = row[position]
+            if isinstance(value, str):
+                value = value.strip()
+                return value or None
+            return value
+
+        def add_error(row_errors, number, key, message):
+            row_errors.append((number, columns.get(key, key), message))
+
         for number, row in enumerate(rows[1:], start=2):
             row_errors = []
-
-            def cell(key, row=row):
-                position = positions.get(key)
-                if position is None or position >= len(row):
-                    return None
-                value = row[position]
-                if isinstance(value, str):
-                    value = value.strip()
-                    return value or None
-                return value
-
-            def error(key, message, number=number, row_errors=row_errors):
-                row_errors.append((number, columns.get(key, key), message))
+            cell = functools.partial(cell_value, row)
+            error = functools.partial(add_error, row_errors, number)
 
             vals = {}
             for key in ("legacy_ref", "name", "email", "street", "zip", "city"):
