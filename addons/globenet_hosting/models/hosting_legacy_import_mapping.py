@@ -34,7 +34,7 @@ class HostingLegacyImportMapping(models.Model):
     _inherit = ["mail.thread"]
     _order = "name"
 
-    name = fields.Char(required=True)
+    name = fields.Char(required=True, translate=True)
     active = fields.Boolean(default=True)
     col_legacy_ref = fields.Char(string="Legacy reference column", required=True)
     col_name = fields.Char(string="Member name column", required=True)

@@ -52,6 +52,7 @@ class TestHostingRequestForm(HostingRequestCommon, HttpCase):
     def test_valid_request_becomes_hosting_opportunity(self):
         page = self.url_open("/hosting/request")
         self.assertIn("Virtual server", page.text)
+        self.assertIn('<textarea id="description"', page.text)
         response = self._post()
         self.assertEqual(response.status_code, 200)
         self.assertIn("Thank you", response.text)
