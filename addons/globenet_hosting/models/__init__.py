@@ -18,3 +18,7 @@ from . import sepa_direct_debit_batch
 from . import sepa_direct_debit_batch_line
 from . import treasury_forecast_series
 from . import hosting_sample
+from . import crm_lead
+from . import crm_lead_hosting_line
+from . import res_partner
+from . import hosting_legacy_import_mapping

@@ -15,6 +15,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import file_open
 
 _logger = logging.getLogger(__name__)
 
@@ -205,6 +206,8 @@ class HostingSample(models.AbstractModel):
             "bank",
             "portal",
             "budget",
+            "requests",
+            "legacy",
         ]
 
     @api.model
@@ -760,3 +763,99 @@ class HostingSample(models.AbstractModel):
         )
         budget.action_compute()
         self._sample_mark("budget_current", budget)
+
+    @api.model
+    def _sample_requests(self):
+        """Open hosting requests in the CRM pipeline: Internews asks for
+        virtual servers instead of sub-hosting (minutes of the board), an
+        association wrote through the public form, a member wants more."""
+        product = {xmlid: self._sample_ref(xmlid) for xmlid, *_rest in PRODUCTS}
+        tag = self.env.ref("globenet_hosting.crm_tag_hosting")
+
+        def stage(xmlid):
+            return self.env.ref(xmlid, raise_if_not_found=False) or self.env[
+                "crm.stage"
+            ].search([("is_won", "=", False)], limit=1)
+
+        member = self._sample_records("member", "res.partner")[-1:]
+        leads = self.env["crm.lead"].create(
+            [
+                {
+                    "name": "Internews : serveurs virtuels au lieu du sous-hébergement",
+                    "type": "opportunity",
+                    "partner_id": self._sample_ref("partner_internews").id,
+                    "user_id": self.env.ref("base.user_admin").id,
+                    "stage_id": stage("crm.stage_lead3").id,
+                    "tag_ids": [Command.link(tag.id)],
+                    "hosting_payment_method": "sepa_dd",
+                    "description": "<p>Internews veut trois serveurs virtuels "
+                    "pour ses journaux, à la place du sous-hébergement.</p>",
+                    "hosting_line_ids": [
+                        Command.create(
+                            {"product_id": product["product_vps"].id, "quantity": 3}
+                        )
+                    ],
+                },
+                {
+                    "name": "Demande d'hébergement : Radio des Quartiers",
+                    "type": "opportunity",
+                    "contact_name": "Inès Moreau",
+                    "partner_name": "Radio des Quartiers",
+                    "email_from": "contact@radio-quartiers.example",
+                    "stage_id": stage("crm.stage_lead1").id,
+                    "tag_ids": [Command.link(tag.id)],
+                    "hosting_web_request": True,
+                    "user_id": False,
+                    "description": "<p>Un site pour nos émissions.</p>",
+                    "hosting_line_ids": [
+                        Command.create(
+                            {"product_id": product["product_shared"].id, "quantity": 1}
+                        ),
+                    ],
+                },
+                {
+                    "name": f"{member.name} : hébergement étendu",
+                    "type": "opportunity",
+                    "partner_id": member.id,
+                    "user_id": self.env.ref("base.user_admin").id,
+                    "stage_id": stage("crm.stage_lead2").id,
+                    "tag_ids": [Command.link(tag.id)],
+                    "hosting_payment_method": "transfer",
+                    "hosting_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": product["product_shared_plus"].id,
+                                "quantity": 1,
+                            }
+                        )
+                    ],
+                },
+            ]
+        )
+        self._sample_mark("request_internews_vps", leads[0])
+        self._sample_mark("request", leads)
+
+    @api.model
+    def _sample_legacy(self):
+        """The old accounting base's export, attached to the shipped column
+        mapping, ready for Accounting > Import the Old Base."""
+        mapping = self.env.ref("globenet_hosting.legacy_import_mapping_old_base")
+        with file_open("globenet_hosting/tests/data/ancienne_base.csv", "rb") as handle:
+            content = handle.read()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": "ancienne_base.csv",
+                "raw": content,
+                "mimetype": "text/csv",
+                "res_model": mapping._name,
+                "res_id": mapping.id,
+            }
+        )
+        mapping.message_post(
+            body=self.env._(
+                "The old base's member export, ready to import: download it, then "
+                "open Import the Old Base and check it first (dry run)."
+            ),
+            attachment_ids=attachment.ids,
+        )
+        self._sample_mark("legacy_file", attachment)

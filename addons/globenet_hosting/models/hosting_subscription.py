@@ -194,6 +194,19 @@ class HostingSubscription(models.Model):
         string="Lines",
         copy=True,
     )
+    opportunity_id = fields.Many2one(
+        comodel_name="crm.lead",
+        string="Hosting Request",
+        copy=False,
+        index="btree_not_null",
+        help="The CRM request this subscription comes from.",
+    )
+    hosting_legacy_ref = fields.Char(
+        string="Legacy Reference",
+        copy=False,
+        index="btree_not_null",
+        help="The subscription's reference in the old accounting base.",
+    )
     service_type = fields.Selection(
         selection=SERVICE_TYPES,
         compute="_compute_service_type",

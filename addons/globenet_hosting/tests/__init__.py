@@ -12,3 +12,5 @@ from . import test_recurrence_periods
 from . import test_invoice_content
 from . import test_translations
 from . import test_sample
+from . import test_hosting_request
+from . import test_legacy_import

@@ -177,3 +177,60 @@ class TestHostingSample(TransactionCase):
             root.findtext(".//p:CdtrSchmeId/p:Id/p:PrvtId/p:Othr/p:Id", namespaces=NS),
             "FR72ZZZ123456",
         )
+
+    def test_hosting_requests_in_pipeline(self):
+        tag = self.env.ref("globenet_hosting.crm_tag_hosting")
+        open_requests = self.env["crm.lead"].search(
+            [
+                ("tag_ids", "in", tag.id),
+                ("type", "=", "opportunity"),
+                ("probability", "<", 100),
+            ]
+        )
+        self.assertGreaterEqual(len(open_requests), 3)
+        self.assertTrue(open_requests.filtered("hosting_web_request"))
+        # What the open requests would add each month: 3 virtual servers
+        # (300), a shared hosting (20) and an extended one (50).
+        [[monthly]] = self.env["crm.lead"]._read_group(
+            [("id", "in", open_requests.ids)], aggregates=["expected_revenue:sum"]
+        )
+        self.assertEqual(monthly, 370.0)
+        internews = self.env.ref("sample.request_internews_vps")
+        self.assertEqual(internews.partner_id, self.env.ref("sample.partner_internews"))
+        self.assertEqual(
+            internews.hosting_line_ids.product_id.hosting_service_type, "virtual_server"
+        )
+        # Won, the request becomes a subscription for virtual servers.
+        internews.action_set_won()
+        action = internews.action_create_hosting_subscription()
+        sub = (
+            self.env["hosting.subscription"]
+            .with_context(**action["context"])
+            .create({})
+        )
+        self.assertEqual(sub.partner_id, internews.partner_id)
+        self.assertEqual(sub.service_type, "virtual_server")
+        self.assertEqual(sub.amount_untaxed, 300.0)
+        self.assertEqual(internews.hosting_subscription_ids, sub)
+
+    def test_legacy_file_ready_to_import(self):
+        attachment = self.env.ref("sample.legacy_file")
+        mapping = self.env.ref("globenet_hosting.legacy_import_mapping_old_base")
+        self.assertEqual(
+            (attachment.res_model, attachment.res_id), (mapping._name, mapping.id)
+        )
+        wizard = self.env["hosting.legacy.import"].create(
+            {
+                "file": attachment.datas,
+                "filename": attachment.name,
+                "mapping_id": mapping.id,
+            }
+        )
+        wizard.action_dry_run()
+        self.assertEqual((wizard.create_count, wizard.error_count), (6, 0))
+        wizard.action_import()
+        imported = self.env["hosting.subscription"].search(
+            [("hosting_legacy_ref", "!=", False)]
+        )
+        self.assertEqual(len(imported), 6)
+        self.assertIn("virtual_server", imported.mapped("service_type"))
