@@ -18,3 +18,6 @@ from . import sepa_direct_debit_batch
 from . import sepa_direct_debit_batch_line
 from . import treasury_forecast_series
 from . import hosting_sample
+from . import hosting_followup_level
+from . import account_move_line
+from . import account_move_followup
