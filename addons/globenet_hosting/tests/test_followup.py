@@ -1,12 +1,12 @@
 # Copyright 2026 Globenet
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import HostingCommon
 
@@ -316,3 +316,84 @@ class TestFollowup(HostingCommon):
         self.assertEqual(invoice.hosting_followup_next_date, date(2026, 3, 22))
         self._run("2026-03-08")
         self.assertEqual(len(self._followups(invoice)), 1)
+
+    def test_access(self):
+        reader = new_test_user(
+            self.env,
+            login="followup_reader",
+            groups="base.group_user,globenet_hosting.group_globenet_hosting_user",
+        )
+        self.assertTrue(self.level_1.with_user(reader).name)
+        self.assertTrue(self.level_1.with_user(self.accountant).name)
+        with self.assertRaises(AccessError):
+            self.level_1.with_user(reader).write({"delay": 3})
+        with self.assertRaises(AccessError):
+            self.level_1.with_user(self.accountant).write({"delay": 3})
+        self.level_1.with_user(self.treasurer).write({"delay": 8})
+        self.assertEqual(self.level_1.delay, 8)
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupPortal(HostingCommon, HttpCase):
+    """The member's portal home lists their overdue invoices, and only theirs,
+    with how to pay them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.module.module"]._load_module_terms(
+            ["globenet_hosting"], ["fr_FR"], overwrite=True
+        )
+        cls.portal_user = new_test_user(
+            cls.env,
+            login="followup_portal",
+            password="followup_portal_pw",
+            groups="base.group_portal",
+            partner_id=cls.member.id,
+        )
+        cls.other = cls.env["res.partner"].create({"name": "Someone Else"})
+
+    def _invoice(self, partner, due, amount):
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": due,
+                "invoice_date_due": due,
+                "invoice_payment_term_id": False,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Hosting",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        return invoice
+
+    def test_home_lists_own_overdue_invoices(self):
+        today = date.today()
+        overdue = self._invoice(self.member, today - timedelta(days=12), 120.0)
+        not_due = self._invoice(self.member, today + timedelta(days=5), 77.0)
+        others = self._invoice(self.other, today - timedelta(days=30), 99.0)
+        overdue.hosting_followup_reason = "AM04 insufficient funds"
+        self.authenticate("followup_portal", "followup_portal_pw")
+        page = self.url_open("/my").text
+        self.assertIn("hosting_overdue_invoices", page)
+        self.assertIn(overdue.name, page)
+        self.assertNotIn(not_due.name, page)
+        self.assertNotIn(others.name, page)
+        # In the member's language (French), with the payment instructions.
+        self.assertIn("Factures en retard", page)
+        self.assertIn("AM04 insufficient funds", page)
+        self.assertIn(f"avec la référence {overdue.payment_reference}", page)
+
+    def test_nothing_when_up_to_date(self):
+        self._invoice(self.other, date.today() - timedelta(days=30), 99.0)
+        self.authenticate("followup_portal", "followup_portal_pw")
+        self.assertNotIn("hosting_overdue_invoices", self.url_open("/my").text)
