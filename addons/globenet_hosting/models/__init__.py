@@ -20,4 +20,3 @@ from . import treasury_forecast_series
 from . import hosting_sample
 from . import hosting_followup_level
 from . import account_move_line
-from . import account_move_followup
