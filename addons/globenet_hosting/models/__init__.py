@@ -22,3 +22,5 @@ from . import crm_lead
 from . import crm_lead_hosting_line
 from . import res_partner
 from . import hosting_legacy_import_mapping
+from . import hosting_followup_level
+from . import account_move_line

@@ -1,15 +1,20 @@
 # Copyright 2026 Globenet
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+from collections import defaultdict
+from datetime import timedelta
 
 from psycopg2 import OperationalError
 
 from odoo import api, fields, models
-from odoo.tools import SQL, create_index
+from odoo.exceptions import UserError
+from odoo.tools import SQL, create_index, format_amount, format_date
 
 from .hosting_subscription import PAYMENT_METHODS
 
 _logger = logging.getLogger(__name__)
+
+OPEN_PAYMENT_STATES = ("not_paid", "partial")
 
 
 class AccountMove(models.Model):
@@ -73,6 +78,7 @@ class AccountMove(models.Model):
             expressions=["id"],
             where="hosting_send_pending = TRUE",
         )
+        self._init_hosting_followup()
         return res
 
     def _hosting_send_domain(self):
@@ -162,3 +168,350 @@ class AccountMove(models.Model):
         ):
             return "in_payment"
         return state
+
+    # ------------------------------------------------------------------
+    # Follow-up of unpaid customer invoices
+    # ------------------------------------------------------------------
+    # Each invoice climbs its company's follow-up levels one by one: a level is
+    # due ``delay`` days after the due date, and never sooner after the previous
+    # level than the gap between the two levels' delays (so an invoice noticed
+    # late still gets its reminders spaced out). Paying it, a payment plan over
+    # its receivable item, or the treasurer's pause stops it.
+    hosting_followup_level_id = fields.Many2one(
+        comodel_name="hosting.followup.level",
+        string="Follow-up Level",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+        index="btree_not_null",
+        help="The last follow-up email sent for this invoice.",
+    )
+    hosting_followup_date = fields.Date(
+        string="Last Follow-up", readonly=True, copy=False
+    )
+    hosting_followup_reason = fields.Text(
+        string="Follow-up Reason",
+        readonly=True,
+        copy=False,
+        help="Why the follow-up started early, e.g. the bank's reason for "
+        "rejecting the direct debit. Quoted in the emails.",
+    )
+    hosting_followup_blocked = fields.Boolean(
+        string="Follow-up Paused",
+        copy=False,
+        tracking=True,
+        help="No more reminders for this invoice, e.g. while an agreement with "
+        "the member is being settled.",
+    )
+    hosting_followup_stop = fields.Selection(
+        selection=[
+            ("paid", "Paid"),
+            ("plan", "Payment plan"),
+            ("paused", "Paused"),
+        ],
+        string="Follow-up Stopped",
+        compute="_compute_hosting_followup_stop",
+        store=True,
+    )
+    hosting_followup_next_level_id = fields.Many2one(
+        comodel_name="hosting.followup.level",
+        string="Next Level",
+        compute="_compute_hosting_followup_next",
+        store=True,
+    )
+    hosting_followup_next_date = fields.Date(
+        string="Next Follow-up",
+        compute="_compute_hosting_followup_next",
+        store=True,
+        help="When the next follow-up level will be sent.",
+    )
+    hosting_days_late = fields.Integer(
+        string="Days Late", compute="_compute_hosting_days_late"
+    )
+    hosting_followup_next_step = fields.Char(
+        string="Next Step", compute="_compute_hosting_followup_next_step"
+    )
+
+    def _init_hosting_followup(self):
+        # The daily scheduled action reads the few invoices with a next step.
+        create_index(
+            self.env.cr,
+            indexname="account_move_hosting_followup_next_idx",
+            tablename="account_move",
+            expressions=["hosting_followup_next_date"],
+            where="hosting_followup_next_date IS NOT NULL",
+        )
+
+    @api.depends(
+        "payment_state",
+        "hosting_followup_blocked",
+        "line_ids.hosting_debt_plan_ids.state",
+    )
+    def _compute_hosting_followup_stop(self):
+        for move in self:
+            plans = move.line_ids.hosting_debt_plan_ids
+            if move.payment_state not in OPEN_PAYMENT_STATES:
+                move.hosting_followup_stop = "paid"
+            elif any(plan.state in ("confirmed", "done") for plan in plans):
+                move.hosting_followup_stop = "plan"
+            elif move.hosting_followup_blocked:
+                move.hosting_followup_stop = "paused"
+            else:
+                move.hosting_followup_stop = False
+
+    @api.depends(
+        "move_type",
+        "state",
+        "company_id",
+        "invoice_date_due",
+        "hosting_followup_stop",
+        "hosting_followup_level_id",
+        "hosting_followup_date",
+    )
+    def _compute_hosting_followup_next(self):
+        levels = self._hosting_followup_levels()
+        for move in self:
+            level, date = move._hosting_followup_next_step(levels[move.company_id])
+            move.hosting_followup_next_level_id = level
+            move.hosting_followup_next_date = date
+
+    @api.depends("invoice_date_due", "payment_state", "move_type", "state")
+    def _compute_hosting_days_late(self):
+        today = fields.Date.context_today(self)
+        for move in self:
+            due = move.invoice_date_due
+            late = (
+                move.move_type == "out_invoice"
+                and move.state == "posted"
+                and move.payment_state in OPEN_PAYMENT_STATES
+                and due
+                and due < today
+            )
+            move.hosting_days_late = (today - due).days if late else 0
+
+    @api.depends(
+        "hosting_followup_stop",
+        "hosting_followup_next_level_id",
+        "hosting_followup_next_date",
+        "hosting_followup_level_id",
+    )
+    def _compute_hosting_followup_next_step(self):
+        stops = dict(
+            self._fields["hosting_followup_stop"]._description_selection(self.env)
+        )
+        for move in self:
+            if move.hosting_followup_stop == "paid" or move.move_type != "out_invoice":
+                step = False
+            elif move.hosting_followup_stop:
+                step = stops[move.hosting_followup_stop]
+            elif move.hosting_followup_next_level_id:
+                step = self.env._(
+                    "%(level)s on %(date)s",
+                    level=move.hosting_followup_next_level_id.name,
+                    date=format_date(self.env, move.hosting_followup_next_date),
+                )
+            elif move.hosting_followup_level_id.propose_suspension:
+                step = self.env._("Treasurer to decide on a suspension")
+            elif move.hosting_followup_level_id:
+                step = self.env._("Last reminder sent")
+            else:
+                step = False
+            move.hosting_followup_next_step = step
+
+    # ------------------------------------------------------------------
+    # The rule: one definition of the next step
+    # ------------------------------------------------------------------
+    @api.model
+    def _hosting_followup_open_domain(self, companies):
+        return [
+            ("company_id", "in", companies.ids),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", OPEN_PAYMENT_STATES),
+        ]
+
+    def _hosting_followup_levels(self):
+        """Active levels of the companies of ``self``, by delay."""
+        levels = defaultdict(lambda: self.env["hosting.followup.level"])
+        for level in (
+            self.env["hosting.followup.level"]
+            .sudo()
+            .search([("company_id", "in", self.company_id.ids)])
+        ):
+            levels[level.company_id] |= level
+        return levels
+
+    def _hosting_followup_next_step(self, levels):
+        """(level, date) of the next reminder of this invoice, or (None, None).
+
+        ``levels``: the company's active levels sorted by delay."""
+        self.ensure_one()
+        if (
+            self.move_type != "out_invoice"
+            or self.state != "posted"
+            or self.hosting_followup_stop
+            or not self.invoice_date_due
+        ):
+            return None, None
+        current = self.hosting_followup_level_id
+        following = levels.filtered(
+            lambda lvl: not current or lvl.delay > current.delay
+        )
+        if not following:
+            return None, None
+        level = following[0]
+        date = self.invoice_date_due + timedelta(days=level.delay)
+        if current and self.hosting_followup_date:
+            spaced = self.hosting_followup_date + timedelta(
+                days=level.delay - current.delay
+            )
+            date = max(date, spaced)
+        return level, date
+
+    # ------------------------------------------------------------------
+    # Scheduled action and sending
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_hosting_followup(self, batch_size=100, date=None):
+        """Send the follow-up levels due today (or on ``date``), a bounded
+        batch at a time. A sent invoice's next step moves to a later date (or
+        to none), so it leaves the search."""
+        today = date or fields.Date.context_today(self)
+        domain = [("hosting_followup_next_date", "<=", today)]
+        moves = self.search(
+            domain, limit=batch_size, order="hosting_followup_next_date, id"
+        )
+        moves._hosting_followup_send(date=today)
+        remaining = self.search_count(domain) if len(moves) >= batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=len(moves), remaining=remaining)
+
+    def _hosting_followup_send(self, reason=None, date=None):
+        """Send each invoice's next level now, whatever its date: the email in
+        the member's language through the mail queue, logged on the invoice,
+        a note on the member, and after a level that proposes it, an activity
+        for the treasurer to decide on a suspension."""
+        template = self.env.ref("globenet_hosting.mail_template_hosting_followup")
+        today = date or fields.Date.context_today(self)
+        levels = self._hosting_followup_levels()
+        for move in self:
+            level = move._hosting_followup_next_step(levels[move.company_id])[0]
+            if not level:
+                continue
+            vals = {
+                "hosting_followup_level_id": level.id,
+                "hosting_followup_date": today,
+            }
+            if reason:
+                vals["hosting_followup_reason"] = reason
+            move.write(vals)
+            move.with_context(mail_notify_force_send=False).message_post_with_source(
+                template,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                force_send=False,
+            )
+            move._hosting_followup_log_on_member(level, today)
+            if level.propose_suspension:
+                move._hosting_followup_propose_suspension(level)
+
+    def _hosting_followup_log_on_member(self, level, date):
+        self.ensure_one()
+        days = max((date - self.invoice_date_due).days, 0)
+        self.commercial_partner_id.message_post(
+            body=self.env._(
+                'Follow-up "%(level)s" sent for invoice %(invoice)s: '
+                "%(amount)s left to pay, %(days)s days late.",
+                level=level.name,
+                invoice=self.name,
+                amount=format_amount(self.env, self.amount_residual, self.currency_id),
+                days=days,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _hosting_followup_propose_suspension(self, level):
+        """An activity for the treasurer: never an automatic suspension."""
+        self.ensure_one()
+        subscription = self.hosting_subscription_id
+        target = subscription if subscription.state == "active" else self
+        target.with_context(mail_notify_force_send=False).activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Unpaid: propose a suspension?"),
+            note=self.env._(
+                "%(member)s has not paid invoice %(invoice)s (%(amount)s, due "
+                "on %(due)s) after the last reminder. Decide with the member "
+                "whether to suspend the service or to agree on a payment plan.",
+                member=self.commercial_partner_id.display_name,
+                invoice=self.name,
+                amount=format_amount(self.env, self.amount_residual, self.currency_id),
+                due=format_date(self.env, self.invoice_date_due),
+            ),
+            user_id=(level.activity_user_id or self.env.user).id,
+        )
+
+    def _hosting_followup_start(self, reason):
+        """Start (or hurry) the follow-up at once, e.g. when the bank rejects
+        the direct debit: the next level goes now, quoting ``reason``."""
+        self.flush_recordset()
+        moves = self.filtered(
+            lambda m: (
+                m.move_type == "out_invoice"
+                and m.state == "posted"
+                and not m.hosting_followup_stop
+            )
+        )
+        moves._hosting_followup_send(reason=reason)
+
+    def _hosting_followup_payment_instructions(self):
+        """How to pay this invoice, in the language of ``self.env``."""
+        self.ensure_one()
+        company = self.company_id
+        # The company's bank account is printed on every invoice: public.
+        bank = (
+            self.sudo().partner_bank_id
+            or self.env["account.journal"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("type", "=", "bank"),
+                    ("bank_account_id", "!=", False),
+                ],
+                order="sequence, id",
+                limit=1,
+            )
+            .bank_account_id
+        )
+        reference = self.payment_reference or self.name
+        if bank:
+            return self.env._(
+                "Please pay by bank transfer to %(holder)s, IBAN %(iban)s "
+                "(BIC %(bic)s), with the reference %(reference)s, or by cheque "
+                "to the order of %(holder)s.",
+                holder=company.name,
+                iban=bank.acc_number,
+                bic=bank.bank_bic or "-",
+                reference=reference,
+            )
+        return self.env._(
+            "Please pay by cheque to the order of %(holder)s, with the reference "
+            "%(reference)s.",
+            holder=company.name,
+            reference=reference,
+        )
+
+    def action_hosting_followup_pause(self):
+        self.check_access("write")
+        if not self.env.user.has_group(
+            "globenet_hosting.group_globenet_hosting_manager"
+        ):
+            raise UserError(self.env._("Only the treasurer pauses the follow-up."))
+        self.hosting_followup_blocked = True
+
+    def action_hosting_followup_resume(self):
+        self.check_access("write")
+        if not self.env.user.has_group(
+            "globenet_hosting.group_globenet_hosting_manager"
+        ):
+            raise UserError(self.env._("Only the treasurer resumes the follow-up."))
+        self.hosting_followup_blocked = False

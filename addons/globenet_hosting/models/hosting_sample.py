@@ -23,6 +23,10 @@ SAMPLE_MODULE = "sample"
 # Months invoiced before today's month: the scheduled action invoices the
 # current month itself.
 HISTORY_MONTHS = 2
+# Days late of the unpaid invoices of six cheque members: two at each
+# follow-up level (7, 21 and 45 days by default).
+FOLLOWUP_DAYS_LATE = [10, 14, 28, 35, 50, 65]
+FOLLOWUP_REJECT_REASON = "AM04 Provision insuffisante"
 ICS = "FR72ZZZ123456"
 BANK_BIC = "CCOPFRPPXXX"
 BANK_CODE = "42559"
@@ -208,6 +212,7 @@ class HostingSample(models.AbstractModel):
             "budget",
             "requests",
             "legacy",
+            "followup",
         ]
 
     @api.model
@@ -859,3 +864,55 @@ class HostingSample(models.AbstractModel):
             attachment_ids=attachment.ids,
         )
         self._sample_mark("legacy_file", attachment)
+    def _sample_followup(self):
+        """Unpaid invoices at each follow-up level, their reminders sent on
+        their days; the portal member's last direct debit rejected by the
+        bank, which starts the follow-up at once."""
+        members = self._sample_records("member", "res.partner")
+        subs = self._sample_records("subscription", "hosting.subscription")
+        today = fields.Date.context_today(self)
+        first_cheque = len(SEPA_PLAN)
+        vals_list = []
+        for offset, days in enumerate(FOLLOWUP_DAYS_LATE):
+            partner = members[first_cheque + offset]
+            sub = subs.filtered(lambda s, p=partner: s.partner_id == p)[:1]
+            due = today - timedelta(days=days)
+            vals_list.append(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": due,
+                    "invoice_date_due": due,
+                    "invoice_payment_term_id": False,
+                    "invoice_origin": self.env._("Arrears"),
+                    "hosting_subscription_id": sub.id,
+                    "hosting_payment_method": "cheque",
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": line.product_id.id,
+                                "quantity": line.quantity,
+                                "price_unit": line.price_unit,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                        for line in sub.line_ids
+                    ],
+                }
+            )
+        moves = self.env["account.move"].create(vals_list)
+        moves.write({"is_move_sent": True})
+        moves.action_post()
+        self._sample_mark("followup_invoice", moves)
+        # The scheduled action, run on each day since the oldest due date.
+        Move = self.env["account.move"]
+        day = today - timedelta(days=max(FOLLOWUP_DAYS_LATE))
+        while day <= today:
+            Move._cron_hosting_followup(date=day)
+            day += timedelta(days=1)
+        # The portal member's debit of last month, rejected by the bank.
+        batch = self._sample_ref("sepa_batch_last_month")
+        portal_member = self._sample_ref("partner_portal_member")
+        line = batch.line_ids.filtered(lambda x: x.partner_id == portal_member)
+        line._reject(FOLLOWUP_REJECT_REASON)
+        self._sample_mark("followup_rejected_invoice", line.move_id)

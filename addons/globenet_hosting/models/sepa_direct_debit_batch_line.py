@@ -124,3 +124,5 @@ class SepaDirectDebitBatchLine(models.Model):
                     reason=reason,
                 )
             )
+            # The member is reminded at once, with the bank's reason.
+            line.move_id._hosting_followup_start(reason)

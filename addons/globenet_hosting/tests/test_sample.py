@@ -159,9 +159,11 @@ class TestHostingSample(TransactionCase):
             {"collection_date": self.today}
         )
         batch.action_prepare()
+        # The debit rejected last month is presented again.
         self.assertEqual(
             batch.line_ids.move_id,
-            invoices.filtered(lambda m: m.hosting_payment_method == "sepa_dd"),
+            invoices.filtered(lambda m: m.hosting_payment_method == "sepa_dd")
+            | self.Sample._sample_ref("followup_rejected_invoice"),
         )
         batch.action_generate()
         root = etree.fromstring(base64.b64decode(batch.attachment_id.datas))
@@ -234,3 +236,36 @@ class TestHostingSample(TransactionCase):
         )
         self.assertEqual(len(imported), 6)
         self.assertIn("virtual_server", imported.mapped("service_type"))
+    def test_followup_levels_and_rejected_debit(self):
+        """Members at each follow-up level, reminded on their days, the last
+        ones proposed for suspension; the portal member's rejected debit."""
+        moves = self.Sample._sample_records("followup_invoice", "account.move")
+        levels = self.env["hosting.followup.level"].search(
+            [("company_id", "=", self.company.id)]
+        )
+        self.assertEqual(levels.mapped("delay"), [7, 21, 45])
+        for level in levels:
+            reached = moves.filtered(
+                lambda m, lv=level: m.hosting_followup_level_id == lv
+            )
+            self.assertEqual(len(reached), 2, level.name)
+        for move in moves:
+            comments = move.message_ids.filtered(lambda m: m.message_type == "comment")
+            # every level up to the one reached, each once
+            levels_sent = levels.filtered(
+                lambda lv, m=move: lv.delay <= m.hosting_followup_level_id.delay
+            )
+            self.assertEqual(len(comments), len(levels_sent), move.name)
+            self.assertEqual(move.payment_state, "not_paid")
+        last = moves.filtered(lambda m: m.hosting_followup_level_id.propose_suspension)
+        self.assertEqual(len(last.hosting_subscription_id.activity_ids), 2)
+        self.assertEqual(set(last.hosting_subscription_id.mapped("state")), {"active"})
+        rejected = self.Sample._sample_ref("followup_rejected_invoice")
+        self.assertEqual(
+            rejected.commercial_partner_id,
+            self.Sample._sample_ref("partner_portal_member"),
+        )
+        self.assertEqual(rejected.payment_state, "not_paid")
+        self.assertEqual(rejected.hosting_followup_level_id, levels[0])
+        self.assertIn("AM04", rejected.hosting_followup_reason)
+        self.assertEqual(rejected.hosting_followup_date, self.today)
