@@ -3,7 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo.sql_db import db_connect
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
 from ..models.hosting_subscription import INVOICING_LOCK_KEY
@@ -68,3 +68,70 @@ class TestTwoWorkers(HostingCommon):
         )
         held = {row[0] for row in self.env.cr.fetchall()}
         self.assertEqual(held & set(subs.ids), set(subs[:2].ids))
+
+
+@tagged("post_install", "-at_install")
+class TestPostingEquivalence(HostingCommon):
+    """An invoice posted by the engine is the invoice a treasurer would get by
+    confirming the same invoice by hand."""
+
+    def _snapshot(self, move):
+        return {
+            "prefix": move.sequence_prefix,
+            "state": move.state,
+            "lines": sorted(
+                (
+                    line.account_id.id,
+                    line.display_type,
+                    line.partner_id.id,
+                    line.debit,
+                    line.credit,
+                    tuple(line.tax_ids.ids),
+                    line.date_maturity,
+                )
+                for line in move.line_ids
+            ),
+            "followers": move.message_partner_ids,
+            "chatter": [
+                (message.message_type, message.subtype_id, message.body)
+                for message in move.message_ids
+            ],
+            "rank": move.partner_id.customer_rank,
+        }
+
+    def test_engine_posting_equals_confirm_button(self):
+        self.env.company.hosting_invoice_post = True
+        by_hand_partner = self.member.copy({"name": "Dominique Petit"})
+        sub = self._create_sub()
+        sub.action_activate()
+        with freeze_time("2026-01-02"):
+            self._run_cron()
+            engine_move = self._invoices(sub)
+            # The same invoice, created as a draft and confirmed on its form.
+            vals = sub._prepare_invoice_vals(
+                (date(2026, 1, 1), date(2026, 1, 31), date(2026, 1, 2)),
+                engine_move.journal_id,
+            )
+            vals.update(partner_id=by_hand_partner.id, hosting_subscription_id=False)
+            vals.pop("hosting_period_start")
+            by_hand = self.env["account.move"].create(vals)
+            by_hand_before = self._snapshot(by_hand)
+            with Form(by_hand) as form:
+                self.assertEqual(form.state, "draft")
+            by_hand.action_post()
+        engine, manual = self._snapshot(engine_move), self._snapshot(by_hand)
+        self.assertEqual(engine["state"], "posted")
+        self.assertEqual(engine["prefix"], manual["prefix"])
+        self.assertEqual(by_hand.sequence_number, engine_move.sequence_number + 1)
+        self.assertEqual(
+            [line[:2] + line[3:] for line in engine["lines"]],
+            [line[:2] + line[3:] for line in manual["lines"]],
+        )
+        self.assertEqual(engine["followers"], self.member)
+        self.assertEqual(manual["followers"], by_hand_partner)
+        self.assertEqual(engine["rank"], 1)
+        self.assertEqual(manual["rank"], 1)
+        new_messages = manual["chatter"][
+            : len(manual["chatter"]) - len(by_hand_before["chatter"])
+        ]
+        self.assertEqual(engine["chatter"], new_messages)
