@@ -18,3 +18,4 @@ from . import sepa_direct_debit_batch
 from . import sepa_direct_debit_batch_line
 from . import treasury_forecast_series
 from . import hosting_sample
+from . import res_partner

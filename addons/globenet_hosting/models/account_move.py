@@ -1,10 +1,11 @@
 # Copyright 2026 Globenet
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+from collections import defaultdict
 
 from psycopg2 import OperationalError
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.tools import SQL, create_index
 
 from .hosting_subscription import PAYMENT_METHODS
@@ -74,6 +75,64 @@ class AccountMove(models.Model):
             where="hosting_send_pending = TRUE",
         )
         return res
+
+    def _hosting_post(self):
+        """Post the invoices of a recurring invoicing run as the Confirm
+        button does, with the per-invoice steps of posting done once for the
+        whole run: each invoice's partner is subscribed as a follower of all
+        the run's invoices at once, and each partner's rank is increased once
+        by its number of invoices."""
+        if not self:
+            return
+        self._hosting_subscribe_partners()
+        pending = {}
+        self.with_context(hosting_pending_ranks=pending).action_post()
+        by_increment = defaultdict(list)
+        for (field, partner_id), count in pending.items():
+            by_increment[(field, count)].append(partner_id)
+        Partner = self.env["res.partner"]
+        for (field, count), partner_ids in by_increment.items():
+            Partner.browse(partner_ids)._increase_rank(field, count)
+
+    def _hosting_subscribe_partners(self):
+        """Subscribe each invoice's partner to it, as posting does, for all
+        the invoices in a few queries: followers already there are kept,
+        archived partners are not subscribed (as in ``message_subscribe``),
+        customers get the public subtypes and internal users the defaults."""
+        self.check_access("write")
+        moves = self.filtered(lambda m: m.partner_id.active)
+        if not moves:
+            return
+        Followers = self.env["mail.followers"].sudo()
+        existing = {
+            (row["res_id"], row["partner_id"])
+            for row in Followers.search_read(
+                [("res_model", "=", self._name), ("res_id", "in", moves.ids)],
+                ["res_id", "partner_id"],
+                load=None,
+            )
+        }
+        default, _internal, external = self.env[
+            "mail.message.subtype"
+        ].default_subtypes(self._name)
+        customers = set(moves.partner_id.sudo().filtered("partner_share").ids)
+        vals_list = []
+        for move in moves:
+            partner_id = move.partner_id.id
+            if (move.id, partner_id) in existing:
+                continue
+            existing.add((move.id, partner_id))
+            subtypes = external if partner_id in customers else default
+            vals_list.append(
+                {
+                    "res_model": self._name,
+                    "res_id": move.id,
+                    "partner_id": partner_id,
+                    "subtype_ids": [Command.set(subtypes.ids)],
+                }
+            )
+        Followers.with_context(default_partner_id=False).create(vals_list)
+        moves.invalidate_recordset(["message_follower_ids", "message_partner_ids"])
 
     def _hosting_send_domain(self):
         return [

@@ -856,11 +856,11 @@ class HostingSubscription(models.Model):
         if not to_post:
             return
         if not isolate:
-            to_post.action_post()
+            to_post._hosting_post()
             return
         try:
             with self.env.cr.savepoint():
-                to_post.action_post()
+                to_post._hosting_post()
             return
         except OperationalError:
             raise
@@ -869,7 +869,7 @@ class HostingSubscription(models.Model):
         for move in to_post:
             try:
                 with self.env.cr.savepoint():
-                    move.action_post()
+                    move._hosting_post()
             except OperationalError:
                 raise
             except Exception as error:  # noqa: BLE001 - flagged on the record

@@ -92,6 +92,7 @@ class TestPostingEquivalence(HostingCommon):
                 for line in move.line_ids
             ),
             "followers": move.message_partner_ids,
+            "subtypes": move.message_follower_ids.subtype_ids,
             "chatter": [
                 (message.message_type, message.subtype_id, message.body)
                 for message in move.message_ids
@@ -129,9 +130,31 @@ class TestPostingEquivalence(HostingCommon):
         )
         self.assertEqual(engine["followers"], self.member)
         self.assertEqual(manual["followers"], by_hand_partner)
+        self.assertTrue(engine["subtypes"])
+        self.assertEqual(engine["subtypes"], manual["subtypes"])
         self.assertEqual(engine["rank"], 1)
         self.assertEqual(manual["rank"], 1)
         new_messages = manual["chatter"][
             : len(manual["chatter"]) - len(by_hand_before["chatter"])
         ]
         self.assertEqual(engine["chatter"], new_messages)
+
+    def test_ranks_added_once_per_partner_as_posting_one_by_one(self):
+        self.env.company.hosting_invoice_post = True
+        company = self.env["res.partner"].create(
+            {"name": "Le Journal", "is_company": True}
+        )
+        contact = self.env["res.partner"].create(
+            {"name": "Rédaction", "parent_id": company.id, "type": "invoice"}
+        )
+        subs = self._create_sub(partner=contact) | self._create_sub(partner=contact)
+        subs |= self._create_sub()
+        subs.action_activate()
+        with freeze_time("2026-01-02"):
+            self._run_cron()
+        self.assertEqual(subs.invoice_ids.mapped("state"), ["posted"] * 3)
+        self.assertEqual(contact.customer_rank, 2)
+        self.assertEqual(company.customer_rank, 2)
+        self.assertEqual(self.member.customer_rank, 1)
+        for move in subs.invoice_ids:
+            self.assertEqual(move.message_partner_ids, move.partner_id)
