@@ -158,3 +158,42 @@ class TestPostingEquivalence(HostingCommon):
         self.assertEqual(self.member.customer_rank, 1)
         for move in subs.invoice_ids:
             self.assertEqual(move.message_partner_ids, move.partner_id)
+
+
+# Queries of one invoicing call that posts, caches cold, after a warm-up call.
+POSTED_QUERIES_10 = 198
+POSTED_QUERIES_20 = 298
+
+
+@tagged("post_install", "-at_install")
+class TestPostingQueryCount(HostingCommon):
+    """Posting a run costs a constant per invoice (its number, its lines),
+    not a follower subscription and a rank update on top per invoice."""
+
+    def _make_subs(self, count):
+        partners = self.env["res.partner"].create(
+            [
+                {"name": f"Member {i}", "email": f"m{i}@example.org"}
+                for i in range(count)
+            ]
+        )
+        subs = self.Subscription.browse()
+        for partner in partners:
+            subs |= self._create_sub(partner=partner)
+        subs.action_activate()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return subs
+
+    def test_posting_query_budget_flat(self):
+        self.env.company.hosting_invoice_post = True
+        self._make_subs(2)._invoice_periods(date(2026, 1, 1))
+        subs_10 = self._make_subs(10)
+        with self.assertQueryCount(POSTED_QUERIES_10):
+            subs_10._invoice_periods(date(2026, 1, 1))
+            self.env.flush_all()
+        subs_20 = self._make_subs(20)
+        with self.assertQueryCount(POSTED_QUERIES_20):
+            subs_20._invoice_periods(date(2026, 1, 1))
+            self.env.flush_all()
+        self.assertEqual(subs_20.invoice_ids.mapped("state"), ["posted"] * 20)
