@@ -4,9 +4,10 @@ import logging
 from collections import defaultdict
 
 from psycopg2 import OperationalError
+from psycopg2 import errors as pgerrors
 
 from odoo import Command, api, fields, models
-from odoo.tools import SQL, create_index
+from odoo.tools import SQL, create_index, mute_logger
 
 from .hosting_subscription import PAYMENT_METHODS
 
@@ -76,17 +77,74 @@ class AccountMove(models.Model):
         )
         return res
 
+    def _compute_name(self):
+        """While a recurring invoicing run posts its invoices, number them
+        per journal and day in one pass: the first invoice of each group gets
+        the journal's next number as the Confirm button gives it, the others
+        the numbers that follow, written together. If another process took
+        one of these numbers meanwhile, they are numbered one by one as
+        usual."""
+        if not self.env.context.get("hosting_batch_numbering"):
+            return super()._compute_name()
+        batch = self.filtered(
+            lambda m: m.state == "posted" and m.name in (False, "/") and m.date
+        )
+        if self - batch:
+            super(AccountMove, self - batch)._compute_name()
+        batch = batch.sorted(lambda m: (m.date, m.ref or "", m._origin.id))
+        for moves in batch.grouped(lambda m: (m.journal_id, m.date)).values():
+            moves[0]._set_next_sequence()
+            if len(moves) > 1:
+                moves[1:]._hosting_number_after(moves[0])
+        batch._inverse_name()
+        return None
+
+    def _hosting_number_after(self, first):
+        """Give these moves the numbers following ``first``'s, in order."""
+        format_string, values = first._get_sequence_format_param(first.name)
+        self.flush_recordset()
+        registry = self.env.registry
+        # as _set_next_sequence: recompute what depends on the number
+        triggers = registry._field_triggers[self._fields[self._sequence_field]]
+        for inverse_field, triggered_fields in triggers.items():
+            for triggered_field in triggered_fields:
+                if not triggered_field.store or not triggered_field.compute:
+                    continue
+                for field in (
+                    registry.field_inverses[inverse_field[0]]
+                    if inverse_field
+                    else [None]
+                ):
+                    self.env.add_to_compute(
+                        triggered_field, self[field.name] if field else self
+                    )
+        try:
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                for move in self:
+                    values["seq"] += 1
+                    move.name = format_string.format(**values)
+                self._compute_split_sequence()
+                self.flush_recordset(["name", "sequence_prefix", "sequence_number"])
+        except (pgerrors.ExclusionViolation, pgerrors.UniqueViolation):
+            _logger.info("Hosting posting: numbers taken meanwhile, one by one")
+            self.name = "/"
+            for move in self:
+                move._set_next_sequence()
+
     def _hosting_post(self):
         """Post the invoices of a recurring invoicing run as the Confirm
         button does, with the per-invoice steps of posting done once for the
-        whole run: each invoice's partner is subscribed as a follower of all
+        whole run: the invoices are numbered per journal and day in one pass,
+        each invoice's partner is subscribed as a follower of all
         the run's invoices at once, and each partner's rank is increased once
         by its number of invoices."""
         if not self:
             return
         self._hosting_subscribe_partners()
         pending = {}
-        self.with_context(hosting_pending_ranks=pending).action_post()
+        self.with_context(
+            hosting_pending_ranks=pending, hosting_batch_numbering=True
+        ).action_post()
         by_increment = defaultdict(list)
         for (field, partner_id), count in pending.items():
             by_increment[(field, count)].append(partner_id)
