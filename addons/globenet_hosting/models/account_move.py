@@ -5,10 +5,11 @@ from collections import defaultdict
 from datetime import timedelta
 
 from psycopg2 import OperationalError
+from psycopg2 import errors as pgerrors
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, create_index, format_amount, format_date
+from odoo.tools import SQL, create_index, format_amount, format_date, mute_logger
 
 from .hosting_subscription import PAYMENT_METHODS
 
@@ -80,6 +81,121 @@ class AccountMove(models.Model):
         )
         self._init_hosting_followup()
         return res
+
+    def _compute_name(self):
+        """While a recurring invoicing run posts its invoices, number them
+        per journal and day in one pass: the first invoice of each group gets
+        the journal's next number as the Confirm button gives it, the others
+        the numbers that follow, written together. If another process took
+        one of these numbers meanwhile, they are numbered one by one as
+        usual."""
+        if not self.env.context.get("hosting_batch_numbering"):
+            return super()._compute_name()
+        batch = self.filtered(
+            lambda m: m.state == "posted" and m.name in (False, "/") and m.date
+        )
+        if self - batch:
+            super(AccountMove, self - batch)._compute_name()
+        batch = batch.sorted(lambda m: (m.date, m.ref or "", m._origin.id))
+        for moves in batch.grouped(lambda m: (m.journal_id, m.date)).values():
+            moves[0]._set_next_sequence()
+            if len(moves) > 1:
+                moves[1:]._hosting_number_after(moves[0])
+        batch._inverse_name()
+        return None
+
+    def _hosting_number_after(self, first):
+        """Give these moves the numbers following ``first``'s, in order."""
+        format_string, values = first._get_sequence_format_param(first.name)
+        self.flush_recordset()
+        registry = self.env.registry
+        # as _set_next_sequence: recompute what depends on the number
+        triggers = registry._field_triggers[self._fields[self._sequence_field]]
+        for inverse_field, triggered_fields in triggers.items():
+            for triggered_field in triggered_fields:
+                if not triggered_field.store or not triggered_field.compute:
+                    continue
+                for field in (
+                    registry.field_inverses[inverse_field[0]]
+                    if inverse_field
+                    else [None]
+                ):
+                    self.env.add_to_compute(
+                        triggered_field, self[field.name] if field else self
+                    )
+        try:
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                for move in self:
+                    values["seq"] += 1
+                    move.name = format_string.format(**values)
+                self._compute_split_sequence()
+                self.flush_recordset(["name", "sequence_prefix", "sequence_number"])
+        except (pgerrors.ExclusionViolation, pgerrors.UniqueViolation):
+            _logger.info("Hosting posting: numbers taken meanwhile, one by one")
+            self.name = "/"
+            for move in self:
+                move._set_next_sequence()
+
+    def _hosting_post(self):
+        """Post the invoices of a recurring invoicing run as the Confirm
+        button does, with the per-invoice steps of posting done once for the
+        whole run: the invoices are numbered per journal and day in one pass,
+        each invoice's partner is subscribed as a follower of all
+        the run's invoices at once, and each partner's rank is increased once
+        by its number of invoices."""
+        if not self:
+            return
+        self._hosting_subscribe_partners()
+        pending = {}
+        self.with_context(
+            hosting_pending_ranks=pending, hosting_batch_numbering=True
+        ).action_post()
+        by_increment = defaultdict(list)
+        for (field, partner_id), count in pending.items():
+            by_increment[(field, count)].append(partner_id)
+        Partner = self.env["res.partner"]
+        for (field, count), partner_ids in by_increment.items():
+            Partner.browse(partner_ids)._increase_rank(field, count)
+
+    def _hosting_subscribe_partners(self):
+        """Subscribe each invoice's partner to it, as posting does, for all
+        the invoices in a few queries: followers already there are kept,
+        archived partners are not subscribed (as in ``message_subscribe``),
+        customers get the public subtypes and internal users the defaults."""
+        self.check_access("write")
+        moves = self.filtered(lambda m: m.partner_id.active)
+        if not moves:
+            return
+        Followers = self.env["mail.followers"].sudo()
+        existing = {
+            (row["res_id"], row["partner_id"])
+            for row in Followers.search_read(
+                [("res_model", "=", self._name), ("res_id", "in", moves.ids)],
+                ["res_id", "partner_id"],
+                load=None,
+            )
+        }
+        default, _internal, external = self.env[
+            "mail.message.subtype"
+        ].default_subtypes(self._name)
+        customers = set(moves.partner_id.sudo().filtered("partner_share").ids)
+        vals_list = []
+        for move in moves:
+            partner_id = move.partner_id.id
+            if (move.id, partner_id) in existing:
+                continue
+            existing.add((move.id, partner_id))
+            subtypes = external if partner_id in customers else default
+            vals_list.append(
+                {
+                    "res_model": self._name,
+                    "res_id": move.id,
+                    "partner_id": partner_id,
+                    "subtype_ids": [Command.set(subtypes.ids)],
+                }
+            )
+        Followers.with_context(default_partner_id=False).create(vals_list)
+        moves.invalidate_recordset(["message_follower_ids", "message_partner_ids"])
 
     def _hosting_send_domain(self):
         return [

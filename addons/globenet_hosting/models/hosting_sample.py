@@ -864,6 +864,7 @@ class HostingSample(models.AbstractModel):
             attachment_ids=attachment.ids,
         )
         self._sample_mark("legacy_file", attachment)
+
     def _sample_followup(self):
         """Unpaid invoices at each follow-up level, their reminders sent on
         their days; the portal member's last direct debit rejected by the

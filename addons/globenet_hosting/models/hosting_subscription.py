@@ -595,8 +595,7 @@ class HostingSubscription(models.Model):
         """
         today = fields.Date.context_today(self)
         domain = self._get_due_domain(today)
-        subs = self.search(domain, limit=batch_size, order="next_invoice_date, id")
-        subs = subs._lock_for_invoicing()
+        subs = self._search_due_locked(domain, batch_size)
         subs._invoice_periods(today)
         remaining = self.search_count(domain) if len(subs) >= batch_size else 0
         self.env["ir.cron"]._notify_progress(done=len(subs), remaining=remaining)
@@ -605,6 +604,39 @@ class HostingSubscription(models.Model):
             len(subs),
             remaining,
         )
+
+    @api.model
+    def _search_due_locked(self, domain, limit):
+        """Search and lock up to ``limit`` subscriptions of ``domain`` in one
+        query, skipping those another process holds: two workers running the
+        scheduled action at once take different subscriptions, instead of the
+        second one finding the first one's batch locked and doing nothing.
+
+        The rows come in the search's order; each is row-locked (``FOR UPDATE
+        SKIP LOCKED``), then kept if the invoicing advisory lock is free too,
+        until ``limit`` are kept: the rows are pulled one at a time through
+        the limit, so the rows after the batch are neither examined nor
+        locked."""
+        query = self._search(domain, order="next_invoice_date, id")
+        table = SQL.identifier(self._table)
+        candidates = SQL(
+            "%s FOR UPDATE OF %s SKIP LOCKED",
+            query.select(SQL.identifier(self._table, "id")),
+            table,
+        )
+        rows = self.env.execute_query(  # flushes what the domain reads
+            SQL(
+                # MATERIALIZED: PostgreSQL would otherwise push the advisory
+                # lock down into the scan and take it on every due row.
+                "WITH candidate AS MATERIALIZED (%s) SELECT candidate.id "
+                "FROM candidate WHERE pg_try_advisory_xact_lock(%s, candidate.id) "
+                "LIMIT %s",
+                candidates,
+                INVOICING_LOCK_KEY,
+                limit,
+            )
+        )
+        return self.browse([row[0] for row in rows])
 
     def _lock_for_invoicing(self):
         """Lock the subscriptions for invoicing until the end of the
@@ -837,11 +869,11 @@ class HostingSubscription(models.Model):
         if not to_post:
             return
         if not isolate:
-            to_post.action_post()
+            to_post._hosting_post()
             return
         try:
             with self.env.cr.savepoint():
-                to_post.action_post()
+                to_post._hosting_post()
             return
         except OperationalError:
             raise
@@ -850,7 +882,7 @@ class HostingSubscription(models.Model):
         for move in to_post:
             try:
                 with self.env.cr.savepoint():
-                    move.action_post()
+                    move._hosting_post()
             except OperationalError:
                 raise
             except Exception as error:  # noqa: BLE001 - flagged on the record

@@ -15,3 +15,4 @@ from . import test_sample
 from . import test_hosting_request
 from . import test_legacy_import
 from . import test_followup
+from . import test_invoicing_scale

@@ -236,6 +236,7 @@ class TestHostingSample(TransactionCase):
         )
         self.assertEqual(len(imported), 6)
         self.assertIn("virtual_server", imported.mapped("service_type"))
+
     def test_followup_levels_and_rejected_debit(self):
         """Members at each follow-up level, reminded on their days, the last
         ones proposed for suspension; the portal member's rejected debit."""

@@ -1,0 +1,246 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.sql_db import db_connect
+from odoo.tests import Form, tagged
+from odoo.tools import SQL
+
+from ..models.hosting_subscription import INVOICING_LOCK_KEY
+from .common import HostingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTwoWorkers(HostingCommon):
+    """Two processes running the scheduled action take different
+    subscriptions: the lock is taken inside the search, with its limit."""
+
+    def _due_subs(self, count):
+        subs = self.Subscription.browse()
+        for _i in range(count):
+            subs |= self._create_sub()
+        subs.action_activate()
+        self.env.flush_all()
+        return subs
+
+    def test_batch_skips_subscriptions_held_by_another_worker(self):
+        first, second, third, fourth = self._due_subs(4)
+        other = db_connect(self.env.cr.dbname).cursor()
+        try:
+            # Another worker is invoicing the first due subscription.
+            other.execute(
+                SQL(
+                    "SELECT pg_advisory_xact_lock(%s, %s)", INVOICING_LOCK_KEY, first.id
+                )
+            )
+            with freeze_time("2026-01-02"):
+                domain = self.Subscription._get_due_domain(date(2026, 1, 2))
+                self.assertEqual(
+                    self.Subscription._search_due_locked(domain, 2),
+                    second | third,
+                    "the batch is filled with free subscriptions, in order",
+                )
+                self.Subscription._cron_invoice_due(batch_size=2)
+            self.assertFalse(self._invoices(first))
+            self.assertEqual(len(self._invoices(second)), 1)
+            self.assertEqual(len(self._invoices(third)), 1)
+            self.assertFalse(self._invoices(fourth), "beyond the batch: not taken")
+        finally:
+            other.rollback()
+            other.close()
+        with freeze_time("2026-01-02"):
+            self.Subscription._cron_invoice_due(batch_size=2)
+        for sub in (first, second, third, fourth):
+            self.assertEqual(len(self._invoices(sub)), 1, "each period invoiced once")
+
+    def test_rows_after_the_batch_stay_free(self):
+        """Only the batch is locked: another worker can take the rest."""
+        subs = self._due_subs(3)
+        domain = self.Subscription._get_due_domain(date(2026, 1, 2))
+        taken = self.Subscription._search_due_locked(domain, 2)
+        self.assertEqual(taken, subs[:2])
+        self.env.cr.execute(
+            SQL(
+                "SELECT objid FROM pg_locks WHERE locktype = 'advisory' "
+                "AND classid = %s AND pid = pg_backend_pid()",
+                INVOICING_LOCK_KEY,
+            )
+        )
+        held = {row[0] for row in self.env.cr.fetchall()}
+        self.assertEqual(held & set(subs.ids), set(subs[:2].ids))
+
+
+@tagged("post_install", "-at_install")
+class TestPostingEquivalence(HostingCommon):
+    """An invoice posted by the engine is the invoice a treasurer would get by
+    confirming the same invoice by hand."""
+
+    def _snapshot(self, move):
+        return {
+            "prefix": move.sequence_prefix,
+            "state": move.state,
+            "lines": sorted(
+                (
+                    line.account_id.id,
+                    line.display_type,
+                    line.partner_id.id,
+                    line.debit,
+                    line.credit,
+                    tuple(line.tax_ids.ids),
+                    line.date_maturity,
+                )
+                for line in move.line_ids
+            ),
+            "followers": move.message_partner_ids,
+            "subtypes": move.message_follower_ids.subtype_ids,
+            "chatter": [
+                (message.message_type, message.subtype_id, message.body)
+                for message in move.message_ids
+            ],
+            "rank": move.partner_id.customer_rank,
+        }
+
+    def test_engine_posting_equals_confirm_button(self):
+        self.env.company.hosting_invoice_post = True
+        by_hand_partner = self.member.copy({"name": "Dominique Petit"})
+        sub = self._create_sub()
+        sub.action_activate()
+        with freeze_time("2026-01-02"):
+            self._run_cron()
+            engine_move = self._invoices(sub)
+            # The same invoice, created as a draft and confirmed on its form.
+            vals = sub._prepare_invoice_vals(
+                (date(2026, 1, 1), date(2026, 1, 31), date(2026, 1, 2)),
+                engine_move.journal_id,
+            )
+            vals.update(partner_id=by_hand_partner.id, hosting_subscription_id=False)
+            vals.pop("hosting_period_start")
+            by_hand = self.env["account.move"].create(vals)
+            by_hand_before = self._snapshot(by_hand)
+            with Form(by_hand) as form:
+                self.assertEqual(form.state, "draft")
+            by_hand.action_post()
+        engine, manual = self._snapshot(engine_move), self._snapshot(by_hand)
+        self.assertEqual(engine["state"], "posted")
+        self.assertEqual(engine["prefix"], manual["prefix"])
+        self.assertEqual(by_hand.sequence_number, engine_move.sequence_number + 1)
+        self.assertEqual(
+            [line[:2] + line[3:] for line in engine["lines"]],
+            [line[:2] + line[3:] for line in manual["lines"]],
+        )
+        self.assertEqual(engine["followers"], self.member)
+        self.assertEqual(manual["followers"], by_hand_partner)
+        self.assertTrue(engine["subtypes"])
+        self.assertEqual(engine["subtypes"], manual["subtypes"])
+        self.assertEqual(engine["rank"], 1)
+        self.assertEqual(manual["rank"], 1)
+        new_messages = manual["chatter"][
+            : len(manual["chatter"]) - len(by_hand_before["chatter"])
+        ]
+        self.assertEqual(engine["chatter"], new_messages)
+
+    def test_run_numbered_in_one_pass_in_sequence(self):
+        self.env.company.hosting_invoice_post = True
+        subs = self._create_sub() | self._create_sub() | self._create_sub()
+        subs.action_activate()
+        with freeze_time("2026-01-02"):
+            self._run_cron()
+        moves = subs.invoice_ids.sorted("id")
+        numbers = moves.mapped("sequence_number")
+        self.assertEqual(numbers, list(range(numbers[0], numbers[0] + 3)))
+        self.assertEqual(len(set(moves.mapped("sequence_prefix"))), 1)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL("SELECT name FROM account_move WHERE id IN %s ORDER BY id", moves._ids)
+        )
+        self.assertEqual(
+            [row[0] for row in self.env.cr.fetchall()], moves.mapped("name")
+        )
+        self.assertEqual(moves.mapped("payment_reference"), moves.mapped("name"))
+        self.assertFalse(any(moves.mapped("made_sequence_gap")))
+
+    def test_numbers_taken_meanwhile_numbered_one_by_one(self):
+        """If another process took the numbers that follow, the run's
+        invoices get the next free ones instead of failing."""
+        first, taken, third, fourth = (
+            self.init_invoice("out_invoice", amounts=[10.0], invoice_date="2026-01-02")
+            for _i in range(4)
+        )
+        (first | taken).action_post()
+        (third | fourth).action_post()
+        (third | fourth).name = "/"
+        # as while the names are computed during posting
+        protected = [third._fields[f] for f in ("name", "sequence_prefix")]
+        with self.env.protecting(protected, third | fourth):
+            (third | fourth)._hosting_number_after(first)
+        self.env.flush_all()
+        self.assertEqual(third.sequence_number, taken.sequence_number + 1)
+        self.assertEqual(fourth.sequence_number, taken.sequence_number + 2)
+        self.env.cr.execute(
+            SQL(
+                "SELECT name FROM account_move WHERE id IN %s ORDER BY id",
+                (third | fourth)._ids,
+            )
+        )
+        self.assertEqual(
+            [row[0] for row in self.env.cr.fetchall()], (third | fourth).mapped("name")
+        )
+
+    def test_ranks_added_once_per_partner_as_posting_one_by_one(self):
+        self.env.company.hosting_invoice_post = True
+        company = self.env["res.partner"].create(
+            {"name": "Le Journal", "is_company": True}
+        )
+        contact = self.env["res.partner"].create(
+            {"name": "Rédaction", "parent_id": company.id, "type": "invoice"}
+        )
+        subs = self._create_sub(partner=contact) | self._create_sub(partner=contact)
+        subs |= self._create_sub()
+        subs.action_activate()
+        with freeze_time("2026-01-02"):
+            self._run_cron()
+        self.assertEqual(subs.invoice_ids.mapped("state"), ["posted"] * 3)
+        self.assertEqual(contact.customer_rank, 2)
+        self.assertEqual(company.customer_rank, 2)
+        self.assertEqual(self.member.customer_rank, 1)
+        for move in subs.invoice_ids:
+            self.assertEqual(move.message_partner_ids, move.partner_id)
+
+
+# Queries of one invoicing call that posts, caches cold, after a warm-up call.
+POSTED_QUERIES_10 = 147
+POSTED_QUERIES_20 = 187
+
+
+@tagged("post_install", "-at_install")
+class TestPostingQueryCount(HostingCommon):
+    """Posting a run costs a constant per invoice (4 queries, 18 before),
+    not a follower subscription and a rank update on top per invoice."""
+
+    def _make_subs(self, count):
+        partners = self.env["res.partner"].create(
+            [
+                {"name": f"Member {i}", "email": f"m{i}@example.org"}
+                for i in range(count)
+            ]
+        )
+        subs = self.Subscription.browse()
+        for partner in partners:
+            subs |= self._create_sub(partner=partner)
+        subs.action_activate()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return subs
+
+    def test_posting_query_budget_flat(self):
+        self.env.company.hosting_invoice_post = True
+        self._make_subs(2)._invoice_periods(date(2026, 1, 1))
+        subs_10 = self._make_subs(10)
+        with self.assertQueryCount(POSTED_QUERIES_10):
+            subs_10._invoice_periods(date(2026, 1, 1))
+            self.env.flush_all()
+        subs_20 = self._make_subs(20)
+        with self.assertQueryCount(POSTED_QUERIES_20):
+            subs_20._invoice_periods(date(2026, 1, 1))
+            self.env.flush_all()
+        self.assertEqual(subs_20.invoice_ids.mapped("state"), ["posted"] * 20)
