@@ -8,3 +8,5 @@ from . import test_access
 from . import test_screens
 from . import test_number_format
 from . import test_sample
+from . import test_portal_widget
+from . import test_route_scan
