@@ -12,3 +12,4 @@ from . import test_recurrence_periods
 from . import test_invoice_content
 from . import test_translations
 from . import test_sample
+from . import test_member_portal
