@@ -18,6 +18,7 @@
         "data/ir_sequence_data.xml",
         "data/ir_cron.xml",
         "data/mail_template_data.xml",
+        "data/privacy_actions.xml",
         "wizards/nolog_ingestion_upload_views.xml",
         "wizards/nolog_mailbox_warn_views.xml",
         "wizards/nolog_mailbox_suspend_views.xml",

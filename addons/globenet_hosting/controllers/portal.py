@@ -212,6 +212,58 @@ class HostingPortal(CustomerPortal):
         )
         return request.render("globenet_hosting.portal_my_hosting_subscription", values)
 
+    def _privacy_export_values(self, partner_sudo):
+        """The member's subscriptions and invoices, for the data download
+        (the route is the no-log addon's)."""
+        parent = getattr(super(), "_privacy_export_values", None)
+        values = parent(partner_sudo) if parent else {}
+        env = partner_sudo.env
+        subscriptions = (
+            env["hosting.subscription"]
+            .sudo()
+            .search(
+                [
+                    ("subscription_type", "=", "sale"),
+                    ("partner_id", "child_of", partner_sudo.id),
+                ]
+            )
+        )
+        invoices = (
+            env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("state", "=", "posted"),
+                    ("partner_id", "child_of", partner_sudo.id),
+                ],
+                order="invoice_date, id",
+            )
+        )
+        paid = self._hosting_paid_subscriptions(subscriptions)
+        values["subscriptions"] = [
+            {
+                "name": sub.name,
+                "state": sub.state,
+                "date_start": str(sub.date_start or ""),
+                "date_end": str(sub.date_end or ""),
+                "services": sub.line_ids.mapped("name"),
+                "payment_method": sub.payment_method if sub in paid else None,
+            }
+            for sub in subscriptions
+        ]
+        values["invoices"] = [
+            {
+                "name": move.name,
+                "date": str(move.invoice_date or ""),
+                "amount_total": move.amount_total,
+                "currency": move.currency_id.name,
+                "payment_state": move.payment_state,
+            }
+            for move in invoices
+        ]
+        return values
+
     @http.route(
         ["/my/debts", "/my/debts/page/<int:page>"],
         type="http",

@@ -196,3 +196,37 @@ class TestMemberPortal(HostingCommon, HttpCase):
         self.assertEqual(mask_iban(IBAN_A), "FR76 **** **** **** **** ***0 189")
         self.assertEqual(mask_iban(""), "")
         self.assertEqual(mask_iban("FR76"), "")
+
+    def _require_nolog(self):
+        # the download route and the erasure are the no-log addon's; the
+        # project's test run installs both addons
+        if "nolog.mailbox" not in self.env:
+            self.skipTest("globenet_nolog is not installed")
+
+    def test_data_export_has_subscriptions_and_invoices(self):
+        self._require_nolog()
+        self.authenticate("member_a", "member_a_pw")
+        response = self.url_open("/my/privacy/export")
+        self.assertEqual(response.status_code, 200)
+        data = response.json()
+        self.assertEqual([s["name"] for s in data["subscriptions"]], [self.sub_a.name])
+        self.assertEqual(data["subscriptions"][0]["payment_method"], "sepa_dd")
+        names = {invoice["name"] for invoice in data["invoices"]}
+        self.assertIn(self.sub_a.invoice_ids.name, names)
+        self.assertNotIn(self.sub_b.invoice_ids.name, names)
+        self.assertNotIn(self.sub_b.name, response.text)
+
+    def test_erasure_keeps_invoices_and_their_name(self):
+        self._require_nolog()
+        self.member.write({"phone": "+33 6 00 00 00 00", "street": "2 rue Haute"})
+        invoice = self.sub_a.invoice_ids
+        self.member.sudo().action_globenet_erase_personal_data()
+        self.env.invalidate_all()
+        self.assertTrue(invoice.exists())
+        self.assertEqual(invoice.partner_id, self.member)
+        # invoices name the member: the name and postal address stay by law
+        self.assertEqual(self.member.name, "Camille Martin")
+        self.assertEqual(self.member.street, "2 rue Haute")
+        self.assertFalse(self.member.email)
+        self.assertFalse(self.member.phone)
+        self.assertFalse(self.user_a.active)

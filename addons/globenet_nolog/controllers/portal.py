@@ -1,8 +1,10 @@
 # Copyright 2025 Globenet
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
-from odoo import http
+import json
+
+from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError
-from odoo.http import request
+from odoo.http import content_disposition, request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager
 
@@ -123,4 +125,31 @@ class NologPortal(CustomerPortal):
             {"ok": False, "error": error, "message": messages[error]},
             status=status,
             headers=[("Cache-Control", "no-store")],
+        )
+
+    def _privacy_export_values(self, partner_sudo):
+        """The member's data, per section. Other portal controllers add theirs
+        (the hosting addon adds subscriptions and invoices)."""
+        parent = getattr(super(), "_privacy_export_values", None)
+        values = parent(partner_sudo) if parent else {}
+        values.update(partner_sudo._globenet_export_data())
+        return values
+
+    @http.route("/my/privacy/export", type="http", auth="user", methods=["GET"])
+    def portal_privacy_export(self, **kw):
+        """Download, as JSON, what Globenet keeps about the signed-in member."""
+        # the partner comes from the session alone, never from a parameter
+        partner_sudo = request.env.user.partner_id.commercial_partner_id.sudo()
+        data = {
+            "generated": fields.Datetime.to_string(fields.Datetime.now()),
+            **self._privacy_export_values(partner_sudo),
+        }
+        body = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+        return request.make_response(
+            body,
+            headers=[
+                ("Content-Type", "application/json; charset=utf-8"),
+                ("Content-Disposition", content_disposition("my-data.json")),
+                ("Cache-Control", "no-store"),
+            ],
         )

@@ -10,3 +10,6 @@ from . import nolog_purge_request
 from . import nolog_purge_request_line
 from . import res_config_settings
 from . import nolog_sample
+from . import res_device_log
+from . import res_users
+from . import res_partner

@@ -10,3 +10,4 @@ from . import test_number_format
 from . import test_sample
 from . import test_portal_widget
 from . import test_route_scan
+from . import test_privacy
