@@ -72,7 +72,7 @@ class NologPortal(CustomerPortal):
             {
                 "mailbox": mailbox_sudo,
                 "page_name": "nolog_mailbox",
-                "history": mailbox_sudo.history_ids[:30],
+                "history": mailbox_sudo.history_ids[:7],
                 "chart": mailbox_sudo._portal_usage_chart(),
                 "notices": mailbox_sudo._portal_notices(),
             }
