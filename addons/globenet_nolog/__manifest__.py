@@ -20,6 +20,7 @@
         "data/mail_template_data.xml",
         "data/nolog_capacity_data.xml",
         "data/nolog_campaign_data.xml",
+        "data/privacy_actions.xml",
         "wizards/nolog_ingestion_upload_views.xml",
         "wizards/nolog_mailbox_warn_views.xml",
         "wizards/nolog_mailbox_suspend_views.xml",

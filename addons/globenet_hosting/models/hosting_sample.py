@@ -213,6 +213,7 @@ class HostingSample(models.AbstractModel):
             "requests",
             "legacy",
             "followup",
+            "portal_debt",
         ]
 
     @api.model
@@ -759,6 +760,69 @@ class HostingSample(models.AbstractModel):
         )
         self._sample_mark("partner_portal_member", member)
         self._sample_mark("user_portal_member", user)
+
+    @api.model
+    def _sample_portal_debt(self):
+        """The portal member repays old arrears (a server's repair, 360 EUR
+        invoiced five months ago) in six monthly instalments of 60 EUR since
+        three months ago, paid up to date: the portal shows what is left.
+
+        Loaded after the budget, whose figures it leaves as they were."""
+        member = self._sample_ref("partner_portal_member")
+        journal = self._sample_bank_journal()
+        invoice_date = self._sample_month_start(-5)
+        label = self.env._("Server repair and data recovery")
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": member.id,
+                "invoice_date": invoice_date,
+                "invoice_date_due": invoice_date,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": label,
+                            "quantity": 1,
+                            "price_unit": 360.0,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        self._sample_mark("portal_debt_invoice", invoice)
+        plan = self.env["debt.plan"].create(
+            {
+                "partner_id": member.id,
+                "direction": "receivable",
+                "settled_line_ids": [
+                    Command.set(
+                        invoice.line_ids.filtered(
+                            lambda line: line.account_type == "asset_receivable"
+                        ).ids
+                    )
+                ],
+                "schedule_mode": "count",
+                "instalment_count": 6,
+                "frequency": "monthly",
+                "first_due_date": self._sample_month_start(-3) + timedelta(days=4),
+                "user_id": self.env.ref("base.user_admin").id,
+            }
+        )
+        plan.action_confirm()
+        self._sample_mark("portal_debt_plan", plan)
+        today = fields.Date.context_today(self)
+        for instalment in plan.instalment_ids.filtered(
+            lambda i, today=today: i.due_date <= today
+        ):
+            self._sample_pay(
+                invoice,
+                journal,
+                plan.name,
+                amount=instalment.amount,
+                date=instalment.due_date,
+            )
 
     @api.model
     def _sample_budget(self):

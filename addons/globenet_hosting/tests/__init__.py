@@ -16,3 +16,4 @@ from . import test_hosting_request
 from . import test_legacy_import
 from . import test_followup
 from . import test_invoicing_scale
+from . import test_member_portal

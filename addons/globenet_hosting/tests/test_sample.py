@@ -112,6 +112,18 @@ class TestHostingSample(TransactionCase):
             len(second.instalment_ids.filtered(lambda i: i.state == "paid")), 2
         )
 
+    def test_portal_member_debt_plan(self):
+        """The portal member sees a repayment plan, paid up to date."""
+        plan = self.env.ref("sample.portal_debt_plan")
+        user = self.env.ref("sample.user_portal_member")
+        self.assertEqual(plan.direction, "receivable")
+        self.assertEqual(plan.state, "confirmed")
+        self.assertEqual(plan.amount_total, 360.0)
+        self.assertFalse(plan.has_late)
+        self.assertGreaterEqual(plan.amount_paid, 180.0)
+        self.assertGreater(plan.amount_residual, 0.0)
+        self.assertEqual(self.env["debt.plan"].with_user(user).search([]), plan)
+
     def test_second_run_changes_nothing(self):
         self.assertTrue(self.first_steps)
         counts = {

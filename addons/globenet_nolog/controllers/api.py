@@ -7,15 +7,41 @@ is checked first, with plain SQL and a constant-time comparison; only then
 does the code read or write anything with elevated rights.
 """
 
+import collections
 import functools
 import json
+import threading
+import time
 
 from odoo import http
 from odoo.http import request
 
+from ..models.nolog_mailbox_portal import WIDGET_TOKEN_SECONDS
+
 DEFAULT_MAX_REPORT_BYTES = 64 * 1024 * 1024
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 TRUE_VALUES = ("1", "true", "yes", "on")
+DEFAULT_RATE_LIMIT = 120  # calls per server and per minute
+RATE_WINDOW = 60.0
+
+# Recent call times per (database, server), in this process's memory only:
+# nothing about the callers is written anywhere. With several workers each
+# counts its own calls, so a server gets at most the limit times the workers.
+_calls = collections.defaultdict(collections.deque)
+_calls_lock = threading.Lock()
+
+
+def _rate_limited(bucket, limit):
+    """Record a call in ``bucket``; True when it is over ``limit`` a minute."""
+    now = time.monotonic()
+    with _calls_lock:
+        calls = _calls[bucket]
+        while calls and calls[0] <= now - RATE_WINDOW:
+            calls.popleft()
+        if len(calls) >= limit:
+            return True
+        calls.append(now)
+        return False
 
 
 def _json_error(status, code, message, **extra):
@@ -41,6 +67,12 @@ def server_key_required(func):
         server = self._nolog_authenticate()
         if not server:
             return self._nolog_unauthorized()
+        if _rate_limited((request.db, server.id), self._nolog_rate_limit()):
+            return _json_error(
+                429,
+                "rate_limited",
+                request.env._("Too many calls: wait a minute."),
+            )
         return func(self, server, *args, **kwargs)
 
     return wrapper
@@ -65,6 +97,17 @@ class NologApi(http.Controller):
         return _json_error(
             401, "unauthorized", request.env._("Missing or wrong mail server key.")
         )
+
+    def _nolog_rate_limit(self):
+        value = (
+            request.env["ir.config_parameter"]
+            .sudo()
+            .get_param("globenet_nolog.api_rate_limit", DEFAULT_RATE_LIMIT)
+        )
+        try:
+            return max(int(value), 1)
+        except ValueError:
+            return DEFAULT_RATE_LIMIT
 
     def _nolog_max_bytes(self):
         value = (
@@ -242,6 +285,42 @@ class NologApi(http.Controller):
             body=request.env._("The mail server reported the purge done.")
         )
         return request.make_json_response({"ok": True, "id": purge.id})
+
+    @http.route(
+        "/nolog/api/v1/widget-token",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
+    @server_key_required
+    def nolog_widget_token(self, server, address=None, **params):
+        """A short-lived token for the usage widget of one of the server's
+        mailboxes: the webmail hands it to the user's browser, or reads
+        /nolog/widget/usage with it itself."""
+        mailbox = (
+            request.env["nolog.mailbox"]
+            .sudo()
+            .search(
+                [
+                    ("address", "=", (address or "").strip().lower()),
+                    ("server_id", "=", server.id),
+                ],
+                limit=1,
+            )
+        )
+        if not address or not mailbox:
+            return _json_error(
+                404,
+                "not_found",
+                request.env._("No mailbox with this address on this server."),
+            )
+        token = mailbox._widget_token()
+        return request.make_json_response(
+            {"ok": True, "token": token, "expires_in": WIDGET_TOKEN_SECONDS},
+            headers=[("Cache-Control", "no-store")],
+        )
 
 
 def _feed_response(server, file_format):

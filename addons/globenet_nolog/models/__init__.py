@@ -2,6 +2,7 @@ from . import nolog_policy
 from . import nolog_policy_level
 from . import nolog_server
 from . import nolog_mailbox
+from . import nolog_mailbox_portal
 from . import nolog_usage_history
 from . import nolog_warning
 from . import nolog_ingestion
@@ -18,3 +19,6 @@ from . import nolog_closure_campaign
 from . import nolog_closure_campaign_line
 from . import nolog_keep_request
 from . import nolog_suspicion
+from . import res_device_log
+from . import res_users
+from . import res_partner

@@ -12,3 +12,7 @@ from . import test_capacity
 from . import test_signup_page
 from . import test_campaign
 from . import test_suspicion
+from . import test_portal_widget
+from . import test_route_scan
+from . import test_privacy
+from . import test_portal_browser

@@ -81,6 +81,11 @@ class TestNologSample(TransactionCase):
         mailbox = self.Mailbox.with_user(anonymous).search([])
         self.assertEqual(mailbox.address, "colibri@no-log.org")
         self.assertGreaterEqual(mailbox.usage_bytes, 90 * MB)
+        # the portal's chart has its 90 days, and the widget reads the usage
+        chart = mailbox.sudo()._portal_usage_chart()
+        self.assertEqual(chart["day_count"], 90)
+        token = mailbox._widget_token()
+        self.assertEqual(self.Mailbox._widget_check_token(token), (mailbox, None))
 
     def test_second_run_changes_nothing(self):
         self.assertTrue(self.first_steps)
