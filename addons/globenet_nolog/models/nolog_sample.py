@@ -291,7 +291,8 @@ class NologSample(models.AbstractModel):
                  CROSS JOIN generate_series(1, %(days)s - 1) AS d(n)
                  CROSS JOIN LATERAL (
                        SELECT GREATEST(
-                           1 - %(growth)s * d.n * (0.5 + mod(m.id * 7919, 100) / 100.0),
+                           1 - %(growth)s * d.n
+                               * (0.5 + mod(m.id::bigint * 7919, 100) / 100.0),
                            0) AS factor
                  ) AS f
                  WHERE m.server_id = %(server)s
@@ -438,7 +439,7 @@ class NologSample(models.AbstractModel):
                 """
                 UPDATE nolog_mailbox
                    SET create_date = open_date
-                       + mod(id * 7919, 86400) * interval '1 second'
+                       + mod(id::bigint * 7919, 86400) * interval '1 second'
                  WHERE server_id = %(server)s AND create_date::date > open_date
                 """,
                 server=bender.id,
