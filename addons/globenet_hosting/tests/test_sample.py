@@ -166,6 +166,13 @@ class TestHostingSample(TransactionCase):
         self.assertEqual(invoices.hosting_subscription_id, monthly)
         self.assertEqual(set(invoices.mapped("state")), {"posted"})
         self.assertEqual(sum(invoices.mapped("amount_untaxed")), 5700.0)
+        # posted in one pass, as by hand: consecutive numbers, the customer
+        # following each invoice
+        numbers = sorted(invoices.mapped("sequence_number"))
+        self.assertEqual(numbers, list(range(numbers[0], numbers[0] + len(numbers))))
+        self.assertFalse(any(invoices.mapped("made_sequence_gap")))
+        for invoice in invoices:
+            self.assertIn(invoice.partner_id, invoice.message_partner_ids)
 
         batch = self.env["sepa.direct.debit.batch"].create(
             {"collection_date": self.today}
