@@ -504,9 +504,11 @@ class TestDebtPlan(HostingCommon):
         with self.assertRaises(AccessError):
             as_reader.instalment_ids[0].write({"amount": 1.0})
 
+        with self.assertRaises(AccessError):
+            self.Plan.with_user(employee).search([])
+        # a portal user reaches only the plans of their own commercial partner
+        self.assertFalse(self.Plan.with_user(portal).search([]))
         for user in (employee, portal):
-            with self.assertRaises(AccessError):
-                self.Plan.with_user(user).search([])
             with self.assertRaises(AccessError):
                 plan.with_user(user).read(["amount_total"])
 
