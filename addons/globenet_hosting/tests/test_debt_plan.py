@@ -506,7 +506,8 @@ class TestDebtPlan(HostingCommon):
 
         with self.assertRaises(AccessError):
             self.Plan.with_user(employee).search([])
-        # a portal user reaches only the plans of their own commercial partner
+        # a portal member reads only the receivable plans of what they owe
+        # (test_member_portal.py): never Globenet's own debts
         self.assertFalse(self.Plan.with_user(portal).search([]))
         for user in (employee, portal):
             with self.assertRaises(AccessError):

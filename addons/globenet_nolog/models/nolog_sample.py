@@ -405,6 +405,7 @@ class NologSample(models.AbstractModel):
                 {"address": f"{name}@no-log.org", "contact_email": contact}
             )
             self._sample_mark(f"nolog_signup_request_{index}", request)
+
     def _sample_campaign(self):
         """A draft campaign for every second account of Bender, ready to
         preview: nothing is sent until a manager launches it."""

@@ -29,6 +29,14 @@ PUBLIC_ROUTES = {
     "/nolog/api/v1/widget-token": "mail servers have no session: key checked first",
     "/nolog/widget/usage": "the webmail reads it with a signed short-lived "
     "token; without a valid token or a session it answers 401",
+    "/nolog/signup": "the public signup page: anyone may ask for a mailbox; "
+    "CSRF on, honeypot, rate limit storing no address, no answer revealing "
+    "whether an address exists",
+    "/nolog/keep/<int:line_id>/<string:token>": "the keep link of a closure "
+    "notice: HMAC-signed and expiring; GET only shows a confirmation, the POST "
+    "keeps CSRF",
+    "/hosting/request": "the public hosting request form: CSRF on, honeypot, "
+    "rate limit per email and overall, no IP stored",
     "/my/subscriptions/<int:subscription_id>": "the portal's access token "
     "links (Odoo's _document_check_access); without one, only the payer or "
     "the customer",

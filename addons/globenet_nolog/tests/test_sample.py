@@ -128,6 +128,7 @@ class TestNologSample(TransactionCase):
         )
         self.assertIn("capacity", self.first_steps)
         self.assertEqual(self.Sample._load_sample(), [])
+
     def test_campaign_ready_and_suspicious_accounts(self):
         """A draft campaign for every second account of Bender, ready to
         preview; a burst of list-subscriber accounts waits for review."""
