@@ -385,8 +385,15 @@ class AccountMove(models.Model):
         "hosting_followup_date",
     )
     def _compute_hosting_followup_next(self):
-        levels = self._hosting_followup_levels()
-        for move in self:
+        # Only posted customer invoices are followed up: drafts (e.g. a batch
+        # of recurring invoices being created) cost no query here.
+        followed = self.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state == "posted"
+        )
+        (self - followed).hosting_followup_next_level_id = False
+        (self - followed).hosting_followup_next_date = False
+        levels = followed._hosting_followup_levels()
+        for move in followed:
             level, date = move._hosting_followup_next_step(levels[move.company_id])
             move.hosting_followup_next_level_id = level
             move.hosting_followup_next_date = date

@@ -110,6 +110,10 @@ class TestFollowup(HostingCommon):
                 active_model="account.move", active_ids=invoice.ids
             ).create({"amount": amount, "payment_date": day})._create_payments()
 
+    def setUp(self):
+        super().setUp()
+        self._open_ids = []
+
     def test_each_level_at_its_day(self):
         invoice = self._invoice(hosting_subscription_id=self.sub.id)
         self.assertEqual(invoice.hosting_followup_next_level_id, self.level_1)
@@ -331,6 +335,42 @@ class TestFollowup(HostingCommon):
             self.level_1.with_user(self.accountant).write({"delay": 3})
         self.level_1.with_user(self.treasurer).write({"delay": 8})
         self.assertEqual(self.level_1.delay, 8)
+
+    def _queries(self, func):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        func()
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
+    def test_batch_cost_is_flat(self):
+        """Rescheduling the open invoices after a level change, and a run of
+        the scheduled action that sends nothing, cost the same queries for 2
+        invoices as for 8."""
+        counts = []
+        delay = 7
+        for size in (1, 2, 8):  # the first one warms the caches up
+            for _index in range(
+                size - len(self.Move.search([("id", "in", self._open_ids)]))
+            ):
+                self._open_ids.append(self._invoice().id)
+            delay += 1
+
+            def reschedule(delay=delay):
+                self.level_1.delay = delay
+
+            counts.append(
+                (
+                    self._queries(reschedule),
+                    self._queries(lambda: self._run("2026-03-01")),
+                )
+            )
+        self.assertEqual(
+            self.Move.browse(self._open_ids).mapped("hosting_followup_next_date"),
+            [date(2026, 3, 11)] * 8,
+        )
+        self.assertEqual(counts[1], counts[2])
 
 
 @tagged("post_install", "-at_install")
