@@ -29,6 +29,8 @@ class HostingFollowupPortal(CustomerPortal):
                 ("payment_state", "in", ("not_paid", "partial")),
                 ("invoice_date_due", "<", fields.Date.context_today(Move)),
                 ("commercial_partner_id", "=", partner.id),
+                # repaid under an agreed payment plan: on the debts page
+                ("hosting_followup_stop", "!=", "plan"),
             ],
             order="invoice_date_due, id",
         )

@@ -422,8 +422,27 @@ class TestFollowupPortal(HostingCommon, HttpCase):
         not_due = self._invoice(self.member, today + timedelta(days=5), 77.0)
         others = self._invoice(self.other, today - timedelta(days=30), 99.0)
         overdue.hosting_followup_reason = "AM04 insufficient funds"
+        # an overdue invoice repaid under an agreed payment plan is not listed
+        in_plan = self._invoice(self.member, today - timedelta(days=40), 60.0)
+        plan = self.env["debt.plan"].create(
+            {
+                "direction": "receivable",
+                "partner_id": self.member.id,
+                "first_due_date": today + timedelta(days=10),
+                "instalment_amount": 20.0,
+                "settled_line_ids": [
+                    Command.set(
+                        in_plan.line_ids.filtered(
+                            lambda line: line.account_type == "asset_receivable"
+                        ).ids
+                    )
+                ],
+            }
+        )
+        plan.action_confirm()
         self.authenticate("followup_portal", "followup_portal_pw")
         page = self.url_open("/my").text
+        self.assertNotIn(in_plan.name, page)
         self.assertIn("hosting_overdue_invoices", page)
         self.assertIn(overdue.name, page)
         self.assertNotIn(not_due.name, page)
