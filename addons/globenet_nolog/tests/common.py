@@ -1,12 +1,28 @@
 # Copyright 2025 Globenet
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 from odoo import Command
-from odoo.tests import TransactionCase
+from odoo.tests import TransactionCase, new_test_user
 
 MB = 1024 * 1024
 
 
 class NologCommon(TransactionCase):
+    @classmethod
+    def _nolog_team(cls, operator_login, manager_login):
+        """A no-log operator and a no-log manager (test users)."""
+        return (
+            new_test_user(
+                cls.env,
+                login=operator_login,
+                groups="globenet_nolog.group_globenet_nolog_operator",
+            ),
+            new_test_user(
+                cls.env,
+                login=manager_login,
+                groups="globenet_nolog.group_globenet_nolog_manager",
+            ),
+        )
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -14,16 +14,7 @@ class TestAccess(NologCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.operator = new_test_user(
-            cls.env,
-            login="nolog_operator",
-            groups="globenet_nolog.group_globenet_nolog_operator",
-        )
-        cls.manager = new_test_user(
-            cls.env,
-            login="nolog_manager",
-            groups="globenet_nolog.group_globenet_nolog_manager",
-        )
+        cls.operator, cls.manager = cls._nolog_team("nolog_operator", "nolog_manager")
         cls.employee = new_test_user(cls.env, login="nolog_employee")
         cls.portal_user = new_test_user(
             cls.env,
@@ -193,16 +184,7 @@ class TestManagerDecisions(NologCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.operator = new_test_user(
-            cls.env,
-            login="nolog_operator",
-            groups="globenet_nolog.group_globenet_nolog_operator",
-        )
-        cls.manager = new_test_user(
-            cls.env,
-            login="nolog_manager",
-            groups="globenet_nolog.group_globenet_nolog_manager",
-        )
+        cls.operator, cls.manager = cls._nolog_team("nolog_operator", "nolog_manager")
         cls.carol.with_user(cls.manager)._suspend("Spam source")
 
     def test_operator_cannot_lift_a_suspension(self):
@@ -317,16 +299,7 @@ class TestMultiCompanyRecords(NologCommon):
                 "policy_id": cls.other_policy.id,
             }
         )
-        cls.operator = new_test_user(
-            cls.env,
-            login="nolog_operator",
-            groups="globenet_nolog.group_globenet_nolog_operator",
-        )
-        cls.manager = new_test_user(
-            cls.env,
-            login="nolog_manager",
-            groups="globenet_nolog.group_globenet_nolog_manager",
-        )
+        cls.operator, cls.manager = cls._nolog_team("nolog_operator", "nolog_manager")
 
     def test_usage_history(self):
         self._ingest(f"alice@no-log.test,{10 * MB},1,Trash\n")

@@ -17,15 +17,8 @@ class CampaignCommon(NologCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.operator = new_test_user(
-            cls.env,
-            login="nolog_campaign_operator",
-            groups="globenet_nolog.group_globenet_nolog_operator",
-        )
-        cls.manager = new_test_user(
-            cls.env,
-            login="nolog_campaign_manager",
-            groups="globenet_nolog.group_globenet_nolog_manager",
+        cls.operator, cls.manager = cls._nolog_team(
+            "nolog_campaign_operator", "nolog_campaign_manager"
         )
         cls.Campaign = cls.env["nolog.closure.campaign"]
 

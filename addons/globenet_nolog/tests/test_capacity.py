@@ -194,16 +194,7 @@ class TestSignups(NologCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.operator = new_test_user(
-            cls.env,
-            login="cap_operator",
-            groups="globenet_nolog.group_globenet_nolog_operator",
-        )
-        cls.manager = new_test_user(
-            cls.env,
-            login="cap_manager",
-            groups="globenet_nolog.group_globenet_nolog_manager",
-        )
+        cls.operator, cls.manager = cls._nolog_team("cap_operator", "cap_manager")
         cls.Request = cls.env["nolog.signup.request"]
 
     def test_closes_at_account_maximum(self):

@@ -9,7 +9,7 @@ from lxml import etree
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.modules.module import get_manifest
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 from odoo.tools import file_open, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
@@ -21,15 +21,8 @@ class TestScreens(NologCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.operator = new_test_user(
-            cls.env,
-            login="nolog_screen_operator",
-            groups="globenet_nolog.group_globenet_nolog_operator",
-        )
-        cls.manager = new_test_user(
-            cls.env,
-            login="nolog_screen_manager",
-            groups="globenet_nolog.group_globenet_nolog_manager",
+        cls.operator, cls.manager = cls._nolog_team(
+            "nolog_screen_operator", "nolog_screen_manager"
         )
 
     def _field_domain(self, model, fname, form):
