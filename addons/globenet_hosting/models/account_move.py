@@ -89,7 +89,7 @@ class AccountMove(models.Model):
         the numbers that follow, written together. If another process took
         one of these numbers meanwhile, they are numbered one by one as
         usual."""
-        if not self.env.context.get("hosting_batch_numbering"):
+        if not self.env.context.get("hosting_batch_post"):
             return super()._compute_name()
         batch = self.filtered(
             lambda m: m.state == "posted" and m.name in (False, "/") and m.date
@@ -147,15 +147,49 @@ class AccountMove(models.Model):
             return
         self._hosting_subscribe_partners()
         pending = {}
-        self.with_context(
-            hosting_pending_ranks=pending, hosting_batch_numbering=True
-        ).action_post()
+        moves = self.with_context(hosting_pending_ranks=pending, hosting_batch_post=True)
+        moves._hosting_prepare_post()
+        moves.action_post()
         by_increment = defaultdict(list)
         for (field, partner_id), count in pending.items():
             by_increment[(field, count)].append(partner_id)
         Partner = self.env["res.partner"]
         for (field, count), partner_ids in by_increment.items():
             Partner.browse(partner_ids)._increase_rank(field, count)
+
+    def _hosting_prepare_post(self):
+        """Write, for all the moves at once, the two values that posting
+        assigns one move at a time: ``checked`` from the journal's
+        auto-check (``account``), and the delivery date of a French
+        invoice, its invoice date (``l10n_fr_account``). Posting then finds
+        them set: the delivery date is left alone, and the per-move write of
+        ``checked`` becomes a no-op that ``write`` skips. Neither value
+        touches the lines, so the invoice lines are not synchronised again.
+        The tracked change of ``checked`` is logged on posting as usual."""
+        moves = self.with_context(skip_invoice_sync=True)
+        for checked, group in moves.grouped(
+            lambda m: m.journal_id.autocheck_on_post
+        ).items():
+            group.filtered(lambda m, c=checked: m.checked != c).write(
+                {"checked": checked}
+            )
+        undated = moves.filtered(
+            lambda m: m.show_delivery_date and not m.delivery_date and m.invoice_date
+        )
+        for invoice_date, group in undated.grouped("invoice_date").items():
+            group.write({"delivery_date": invoice_date})
+
+    def write(self, vals):
+        # While a recurring invoicing run posts its invoices, ``_post``
+        # assigns ``checked`` move by move; _hosting_prepare_post wrote it
+        # for all of them already, so those writes change nothing.
+        if (
+            self.env.context.get("hosting_batch_post")
+            and vals.keys() == {"checked"}
+            and all(move.checked == vals["checked"] for move in self)
+        ):
+            return True
+        return super().write(vals)
 
     def _hosting_subscribe_partners(self):
         """Subscribe each invoice's partner to it, as posting does, for all

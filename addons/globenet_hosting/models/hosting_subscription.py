@@ -868,6 +868,11 @@ class HostingSubscription(models.Model):
         to_post = moves.filtered(lambda m: m.hosting_subscription_id._must_post())
         if not to_post:
             return
+        # Created without tracking, posted with it as the Confirm button
+        # posts: the chatter logs the change of state and number.
+        to_post = to_post.with_context(
+            mail_notrack=self.env.context.get("mail_notrack", False)
+        )
         if not isolate:
             to_post._hosting_post()
             return

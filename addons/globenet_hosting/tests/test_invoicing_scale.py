@@ -76,6 +76,9 @@ class TestPostingEquivalence(HostingCommon):
     confirming the same invoice by hand."""
 
     def _snapshot(self, move):
+        # the chatter's tracking messages are written when the transaction
+        # is about to commit: run those hooks first
+        self.env.cr.flush()
         return {
             "prefix": move.sequence_prefix,
             "state": move.state,
@@ -94,19 +97,40 @@ class TestPostingEquivalence(HostingCommon):
             "followers": move.message_partner_ids,
             "subtypes": move.message_follower_ids.subtype_ids,
             "chatter": [
-                (message.message_type, message.subtype_id, message.body)
+                (
+                    message.message_type,
+                    message.subtype_id,
+                    message.body,
+                    sorted(
+                        (
+                            value.field_id.name,
+                            value.old_value_char,
+                            # each invoice has its own number
+                            "<number>"
+                            if value.new_value_char == move.name
+                            else value.new_value_char,
+                        )
+                        for value in message.sudo().tracking_value_ids
+                    ),
+                )
                 for message in move.message_ids
             ],
+            "checked": move.checked,
+            "delivery_date": move.delivery_date,
             "rank": move.partner_id.customer_rank,
         }
 
     def test_engine_posting_equals_confirm_button(self):
         self.env.company.hosting_invoice_post = True
+        # with the chatter's tracking on, as in production
+        self.env = self.env(
+            context=dict(self.env.context, tracking_disable=False, mail_notrack=False)
+        )
         by_hand_partner = self.member.copy({"name": "Dominique Petit"})
-        sub = self._create_sub()
+        sub = self._create_sub().with_env(self.env)
         sub.action_activate()
         with freeze_time("2026-01-02"):
-            self._run_cron()
+            self.env["hosting.subscription"]._cron_invoice_due()
             engine_move = self._invoices(sub)
             # The same invoice, created as a draft and confirmed on its form.
             vals = sub._prepare_invoice_vals(
@@ -122,6 +146,11 @@ class TestPostingEquivalence(HostingCommon):
             by_hand.action_post()
         engine, manual = self._snapshot(engine_move), self._snapshot(by_hand)
         self.assertEqual(engine["state"], "posted")
+        self.assertTrue(engine["checked"])
+        self.assertEqual(engine["checked"], manual["checked"])
+        # a French invoice is delivered on its invoice date, set on posting
+        self.assertEqual(engine["delivery_date"], engine_move.invoice_date)
+        self.assertEqual(manual["delivery_date"], by_hand.invoice_date)
         self.assertEqual(engine["prefix"], manual["prefix"])
         self.assertEqual(by_hand.sequence_number, engine_move.sequence_number + 1)
         self.assertEqual(
@@ -137,6 +166,11 @@ class TestPostingEquivalence(HostingCommon):
         new_messages = manual["chatter"][
             : len(manual["chatter"]) - len(by_hand_before["chatter"])
         ]
+        self.assertIn(
+            "state",
+            [value[0] for message in new_messages for value in message[3]],
+            "posting by hand logs the change of state",
+        )
         self.assertEqual(engine["chatter"], new_messages)
 
     def test_run_numbered_in_one_pass_in_sequence(self):
@@ -209,14 +243,15 @@ class TestPostingEquivalence(HostingCommon):
 
 # Queries of one invoicing call that posts, caches cold, after a warm-up call
 # (one of them, per call, schedules the unpaid follow-up of the new invoices).
-POSTED_QUERIES_10 = 148
-POSTED_QUERIES_20 = 188
+POSTED_QUERIES_10 = 1
+POSTED_QUERIES_20 = 1
 
 
 @tagged("post_install", "-at_install")
 class TestPostingQueryCount(HostingCommon):
-    """Posting a run costs a constant per invoice (4 queries, 18 before),
-    not a follower subscription and a rank update on top per invoice."""
+    """Posting a run costs a constant per invoice (with the chatter's
+    tracking message of each invoice), not a follower subscription, a rank
+    update, a delivery date and a review flag written per invoice."""
 
     def _make_subs(self, count):
         partners = self.env["res.partner"].create(
@@ -235,13 +270,18 @@ class TestPostingQueryCount(HostingCommon):
 
     def test_posting_query_budget_flat(self):
         self.env.company.hosting_invoice_post = True
-        self._make_subs(2)._invoice_periods(date(2026, 1, 1))
-        subs_10 = self._make_subs(10)
+        # the chatter logs each posting, as in production
+        self.env = self.env(
+            context=dict(self.env.context, tracking_disable=False, mail_notrack=False)
+        )
+        self._make_subs(2).with_env(self.env)._invoice_periods(date(2026, 1, 1))
+        self.env.cr.flush()
+        subs_10 = self._make_subs(10).with_env(self.env)
         with self.assertQueryCount(POSTED_QUERIES_10):
             subs_10._invoice_periods(date(2026, 1, 1))
-            self.env.flush_all()
-        subs_20 = self._make_subs(20)
+            self.env.cr.flush()  # flushes, then writes the tracking messages
+        subs_20 = self._make_subs(20).with_env(self.env)
         with self.assertQueryCount(POSTED_QUERIES_20):
             subs_20._invoice_periods(date(2026, 1, 1))
-            self.env.flush_all()
+            self.env.cr.flush()
         self.assertEqual(subs_20.invoice_ids.mapped("state"), ["posted"] * 20)
