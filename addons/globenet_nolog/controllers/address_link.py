@@ -41,8 +41,7 @@ class NologAddressLink(CustomerPortal):
                 status = 400
             elif error == "throttled":
                 values["error"] = request.env._(
-                    "Too many requests from your account. Please try again in "
-                    "an hour."
+                    "Too many requests from your account. Please try again in an hour."
                 )
                 status = 429
             else:
@@ -72,8 +71,7 @@ class NologAddressLink(CustomerPortal):
                     "mailboxes page."
                 ),
                 "expired": request.env._(
-                    "This link has expired. Ask for a new one from your "
-                    "mailboxes page."
+                    "This link has expired. Ask for a new one from your mailboxes page."
                 ),
                 "other_user": request.env._(
                     "This link was made for another portal account. Sign in "

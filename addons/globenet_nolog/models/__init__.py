@@ -3,7 +3,6 @@ from . import nolog_policy_level
 from . import nolog_server
 from . import nolog_mailbox
 from . import nolog_mailbox_portal
-from . import nolog_mailbox_access
 from . import nolog_usage_history
 from . import nolog_warning
 from . import nolog_ingestion

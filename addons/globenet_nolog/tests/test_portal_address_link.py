@@ -124,7 +124,10 @@ class TestPortalAddressLink(NologCommon, HttpCase):
         cls.member = cls.env["res.users"].search([("login", "=", "bob@no-log.test")])
         cls.member.password = "bob-member-pw"
         cls.other = new_test_user(
-            cls.env, login="link_other", password="link-other-pw", groups="base.group_portal"
+            cls.env,
+            login="link_other",
+            password="link-other-pw",
+            groups="base.group_portal",
         )
 
     def setUp(self):
@@ -179,7 +182,10 @@ class TestPortalAddressLink(NologCommon, HttpCase):
 
     def test_valid_link_adds_the_mailbox(self):
         self._ask("carol@no-log.test")
-        url = re.search(r'href="([^"]*/my/mailboxes/link\?token=[^"]+)"', self._link_mails().body_html)
+        url = re.search(
+            r'href="([^"]*/my/mailboxes/link\?token=[^"]+)"',
+            self._link_mails().body_html,
+        )
         token = url.group(1).split("token=")[1]
         page = self.url_open(f"/my/mailboxes/link?token={token}")
         self.assertEqual(page.status_code, 200)
@@ -212,7 +218,9 @@ class TestPortalAddressLink(NologCommon, HttpCase):
         forged = "0" if signature[-1] != "0" else "1"
         self._assert_refused(token[:-1] + forged, 400, "This link is not valid")
         self._assert_refused(
-            f"{user_id}.{self.zoe.id}.{expiry}.{signature}", 400, "This link is not valid"
+            f"{user_id}.{self.zoe.id}.{expiry}.{signature}",
+            400,
+            "This link is not valid",
         )
         self._assert_refused(
             f"{user_id}.{mailbox_id}.{int(expiry) + 3600}.{signature}",
@@ -249,7 +257,9 @@ class TestPortalAddressLink(NologCommon, HttpCase):
         self.assertEqual(response.status_code, 429)
         self.assertFalse(self._link_mails())
         stored = self.env["nolog.signup.throttle"].search([]).mapped("key")
-        self.assertFalse([key for key in stored if "127.0.0.1" in key or "address-link" in key])
+        self.assertFalse(
+            [key for key in stored if "127.0.0.1" in key or "address-link" in key]
+        )
         # another member is not slowed down
         self.authenticate("link_other", "link-other-pw")
         self.assertEqual(self._ask("carol@no-log.test").status_code, 200)

@@ -99,7 +99,9 @@ class TestNologSample(TransactionCase):
             ["colibri@no-log.org", "mesange.00002@no-log.org"],
         )
         self.assertTrue(
-            mailboxes[1].sudo().message_ids.filtered(
+            mailboxes[1]
+            .sudo()
+            .message_ids.filtered(
                 lambda message: "confirmed the link" in (message.body or "")
             )
         )
