@@ -33,6 +33,7 @@
         "views/nolog_ingestion_views.xml",
         "views/nolog_purge_request_views.xml",
         "views/nolog_mailbox_templates.xml",
+        "views/nolog_address_link_templates.xml",
         "views/res_config_settings_views.xml",
         "views/globenet_nolog_menus.xml",
         "views/nolog_capacity_views.xml",

@@ -3,3 +3,4 @@ from . import portal
 from . import main
 from . import signup
 from . import keep
+from . import address_link

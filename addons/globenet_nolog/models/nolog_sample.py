@@ -53,6 +53,10 @@ PSEUDONYMS = [
 MEMBER_MAILBOX = "ateliers-du-canal@no-log.org"
 ANONYMOUS_MAILBOX = "colibri@no-log.org"
 ANONYMOUS_USER = {"name": "Colibri", "login": "anonyme", "password": "anonyme"}
+# The anonymous user's second mailbox, linked through the emailed link, and a
+# mailbox an operator invited to the portal (its login is its address).
+ANONYMOUS_SECOND_MAILBOX = "mesange.00002@no-log.org"
+INVITED_MAILBOX = "loutre.00003@no-log.org"
 SIGNUP_REQUESTS = [
     ("jardin-partage", "contact@jardin-partage.example"),
     ("radio-libre.nord", "studio@radio-libre.example"),
@@ -93,6 +97,7 @@ class NologSample(models.AbstractModel):
             "warnings",
             "purge",
             "portal",
+            "address_link",
             "capacity",
             "campaign",
             "suspicion",
@@ -368,6 +373,19 @@ class NologSample(models.AbstractModel):
             [("address", "=", ANONYMOUS_MAILBOX)]
         ).partner_id = user.partner_id
         self._sample_mark("user_nolog_anonymous", user)
+
+    @api.model
+    def _sample_address_link(self):
+        """``anonyme`` links a second mailbox through the signed link emailed
+        to it; an operator invites another mailbox to the portal."""
+        Mailbox = self.env["nolog.mailbox"]
+        user = self._sample_ref("user_nolog_anonymous")
+        second = Mailbox.search([("address", "=", ANONYMOUS_SECOND_MAILBOX)])
+        mailbox, _error = Mailbox._link_check_token(second._link_token(user), user)
+        mailbox._link_to_user(user)
+        invited = Mailbox.search([("address", "=", INVITED_MAILBOX)])
+        invited._portal_invite()
+        self._sample_mark("user_nolog_invited", invited.partner_id.user_ids)
 
     @api.model
     def _sample_capacity(self):

@@ -113,7 +113,9 @@ class NologSignupRequest(models.Model):
 
     def action_approve(self):
         """Create each mailbox with its server's default policy, on a server
-        whose signups are open and that has room, and tell its owner."""
+        whose signups are open and that has room, invite it to the portal
+        (login: the address) and tell the requester, with the link to choose
+        the portal password."""
         self._check_reviewable()
         template = self.env.ref("globenet_nolog.mail_template_nolog_signup_approved")
         for request in self:
@@ -146,7 +148,10 @@ class NologSignupRequest(models.Model):
                     "review_date": fields.Datetime.now(),
                 }
             )
-            template.send_mail(request.id)
+            mailbox._portal_invite(send=False)
+            template.with_context(
+                nolog_portal_url=mailbox._portal_signup_urls()[mailbox.id]
+            ).send_mail(request.id)
 
     def action_reject(self):
         self._check_reviewable()

@@ -78,14 +78,44 @@ class TestNologSample(TransactionCase):
         self.assertEqual(purge.state, "draft")
         self.assertGreater(purge.estimated_bytes, 100 * GB)
         anonymous = self.env.ref("sample.user_nolog_anonymous")
-        mailbox = self.Mailbox.with_user(anonymous).search([])
-        self.assertEqual(mailbox.address, "colibri@no-log.org")
+        mailbox = self.Mailbox.with_user(anonymous).search(
+            [("address", "=", "colibri@no-log.org")]
+        )
+        self.assertTrue(mailbox)
         self.assertGreaterEqual(mailbox.usage_bytes, 90 * MB)
         # the portal's chart has its 90 days, and the widget reads the usage
         chart = mailbox.sudo()._portal_usage_chart()
         self.assertEqual(chart["day_count"], 90)
         token = mailbox._widget_token()
         self.assertEqual(self.Mailbox._widget_check_token(token), (mailbox, None))
+
+    def test_mailbox_only_members(self):
+        """``anonyme`` has two mailboxes, the second linked by the emailed
+        link; a mailbox invited by an operator logs in with its address."""
+        anonymous = self.env.ref("sample.user_nolog_anonymous")
+        mailboxes = self.Mailbox.with_user(anonymous).search([])
+        self.assertEqual(
+            mailboxes.mapped("address"),
+            ["colibri@no-log.org", "mesange.00002@no-log.org"],
+        )
+        self.assertTrue(
+            mailboxes[1]
+            .sudo()
+            .message_ids.filtered(
+                lambda message: "confirmed the link" in (message.body or "")
+            )
+        )
+        invited = self.env.ref("sample.user_nolog_invited")
+        self.assertEqual(invited.login, "loutre.00003@no-log.org")
+        self.assertTrue(invited._is_portal())
+        self.assertEqual(
+            (invited.partner_id.name, invited.partner_id.email),
+            ("loutre.00003@no-log.org",) * 2,
+        )
+        self.assertEqual(
+            self.Mailbox.with_user(invited).search([]).mapped("address"),
+            ["loutre.00003@no-log.org"],
+        )
 
     def test_second_run_changes_nothing(self):
         self.assertTrue(self.first_steps)
