@@ -20,8 +20,10 @@ from the same state:
     scheduler calls it: with an ``ir.cron.progress`` record in the context,
     again while it reports remaining work, committing after each call, in runs
     of at most 10 calls each with a new cursor and environment, as
-    ``ir.cron._run_job`` does (not one artificially long transaction). The
-    database is then restored from the copy.
+    ``ir.cron._run_job`` does (not one artificially long transaction), in a
+    separate, freshly started process (as an Odoo server's scheduler), whose
+    peak RSS growth is the memory of the run alone. The database is then
+    restored from the copy.
 ``globenet posted``
     The same with ``company.hosting_invoice_post`` set: the invoices are created
     and posted.
@@ -383,7 +385,8 @@ def warm_up(registry, with_contracts):
         today = date.today()
         Sub = env["hosting.subscription"]
         subs = Sub.search(Sub._get_due_domain(today), limit=5)
-        subs._invoice_periods(today).action_post()
+        moves = subs._invoice_periods(today)  # posted if the company says so
+        moves.filtered(lambda m: m.state == "draft").action_post()
         if with_contracts:
             Contract = env["contract.contract"]
             contracts = Contract.search(
@@ -417,6 +420,8 @@ def measure(registry, scenario, mode="time"):
     under tracemalloc, which slows Python down several times, hence a separate
     run) or ``profile`` (under cProfile, printed).
     """
+    if mode == "time" and scenario != "contract_drafts":
+        return measure_in_worker(registry, scenario)
     run = run_contract if scenario == "contract_drafts" else run_globenet
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
@@ -466,25 +471,69 @@ def measure(registry, scenario, mode="time"):
     )
 
 
+def measure_in_worker(registry, scenario):
+    """Time ``scenario`` (committed) in one fresh scheduler process, as an
+    Odoo server runs its scheduled actions: its peak RSS growth is the
+    memory of the run alone."""
+    db = registry.db_name
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        last_id = env["account.move"].search([], order="id desc", limit=1).id or 0
+        prepare(env, scenario)
+        cr.commit()
+    (report,) = spawn_workers(db, 1)
+    with registry.cursor() as cr:
+        Move = api.Environment(cr, SUPERUSER_ID, {})["account.move"]
+        new_moves = [("id", ">", last_id), ("move_type", "=", "out_invoice")]
+        invoices = Move.search_count(new_moves)
+        posted = Move.search_count([*new_moves, ("state", "=", "posted")])
+    return Result(
+        scenario=scenario,
+        invoices=invoices,
+        posted=posted,
+        seconds=report["ended"] - report["started"],
+        queries=report["queries"],
+        sql_seconds=report["sql_seconds"],
+        calls=report["calls"],
+        peak_mb=0.0,
+        rss_mb=report["rss_mb"],
+    )
+
+
 # ----------------------------------------------------------------------
 # Two workers
 # ----------------------------------------------------------------------
 def worker_main(db):
-    """``--worker``: one process of the two-worker scenario. It loads the
-    registry and warms up, says ``ready``, waits for a line on stdin, runs the
-    scheduled action as the scheduler does until it reports no work, and
-    prints one JSON line."""
+    """``--worker``: one scheduler process. It loads the registry and warms
+    up, says ``ready``, waits for a line on stdin, runs the scheduled action
+    as the scheduler does until it reports no work, and prints one JSON line:
+    its start and end, calls, SQL queries and seconds, and the growth of its
+    peak RSS during the run (the process starts lean: no set-up data was
+    created in it)."""
     config.parse_config(server_options(db))
     registry = odoo.modules.registry.Registry(db)
     warm_up(registry, with_contracts=False)
+    gc.collect()
     print("ready", flush=True)
     sys.stdin.readline()
     stats = {}
+    thread = threading.current_thread()
+    thread.query_count, thread.query_time = 0, 0.0
+    rss_before = peak_rss_reset()
     started = time.time()
     with registry.cursor() as cr:
         calls = run_globenet(api.Environment(cr, SUPERUSER_ID, {}), stats)
     ended = time.time()
-    print(json.dumps({"started": started, "ended": ended, "calls": calls, **stats}))
+    report = {
+        "started": started,
+        "ended": ended,
+        "calls": calls,
+        "queries": thread.query_count,
+        "sql_seconds": thread.query_time,
+        "rss_mb": peak_rss() - rss_before,
+        **stats,
+    }
+    print(json.dumps(report))
     return 0
 
 
@@ -504,10 +553,9 @@ def count_invoiced(registry):
     return invoices, invoices - periods
 
 
-def run_workers(registry, db, count):
-    """Run ``count`` worker processes at once on the committed data; return
-    the wall time from the first start to the last end, and their stats."""
-    before, _twice = count_invoiced(registry)
+def spawn_workers(db, count):
+    """Start ``count`` scheduler processes, let them go at once when all are
+    ready, and return their JSON reports."""
     odoo.sql_db.close_db(db)  # no idle connection of ours in their way
     cmd = [sys.executable, __file__, "--worker", "--db", db]
     procs = [
@@ -525,6 +573,14 @@ def run_workers(registry, db, count):
         reports.append(json.loads(proc.stdout.readline()))
         if proc.wait():
             sys.exit("A worker failed.")
+    return reports
+
+
+def run_workers(registry, db, count):
+    """Run ``count`` worker processes at once on the committed data; return
+    the wall time from the first start to the last end, and their stats."""
+    before, _twice = count_invoiced(registry)
+    reports = spawn_workers(db, count)
     seconds = max(r["ended"] for r in reports) - min(r["started"] for r in reports)
     invoices, twice = count_invoiced(registry)
     return {
@@ -764,7 +820,8 @@ def main():
         print(
             "\nThe scheduled action runs as Odoo's scheduler runs it: runs of up to "
             f"{CALLS_PER_RUN} calls of {BATCH_SIZE} subscriptions, a commit after "
-            "each call, a new cursor for each run (not one long transaction)."
+            "each call, a new cursor for each run (not one long transaction), in "
+            "a freshly started process of its own."
         )
         print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
