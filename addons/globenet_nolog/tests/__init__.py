@@ -16,3 +16,4 @@ from . import test_portal_widget
 from . import test_route_scan
 from . import test_privacy
 from . import test_portal_browser
+from . import test_readonly
