@@ -53,6 +53,12 @@ PSEUDONYMS = [
 MEMBER_MAILBOX = "ateliers-du-canal@no-log.org"
 ANONYMOUS_MAILBOX = "colibri@no-log.org"
 ANONYMOUS_USER = {"name": "Colibri", "login": "anonyme", "password": "anonyme"}
+# a volunteer who answers members' questions: reads the registry, changes nothing
+READONLY_USER = {
+    "name": "Sacha Bénévole",
+    "login": "benevole",
+    "password": "benevole",
+}
 SIGNUP_REQUESTS = [
     ("jardin-partage", "contact@jardin-partage.example"),
     ("radio-libre.nord", "studio@radio-libre.example"),
@@ -96,6 +102,7 @@ class NologSample(models.AbstractModel):
             "capacity",
             "campaign",
             "suspicion",
+            "readonly",
         ):
             if self._sample_ref(f"step_nolog_{step}"):
                 continue
@@ -341,6 +348,30 @@ class NologSample(models.AbstractModel):
         )
         request.action_compute()
         self._sample_mark("nolog_purge_bender", request)
+
+    @api.model
+    def _sample_readonly(self):
+        """A volunteer of the team with no-log's read-only access."""
+        user = (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    **READONLY_USER,
+                    "lang": "fr_FR",
+                    "groups_id": [
+                        Command.set(
+                            [
+                                self.env.ref(
+                                    "globenet_nolog.group_globenet_nolog_user"
+                                ).id
+                            ]
+                        )
+                    ],
+                }
+            )
+        )
+        self._sample_mark("user_nolog_readonly", user)
 
     @api.model
     def _sample_portal(self):
