@@ -17,3 +17,4 @@ from . import test_legacy_import
 from . import test_followup
 from . import test_invoicing_scale
 from . import test_member_portal
+from . import test_portal_browser

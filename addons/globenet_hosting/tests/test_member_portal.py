@@ -231,3 +231,180 @@ class TestMemberPortal(HostingCommon, HttpCase):
         self.assertFalse(self.member.email)
         self.assertFalse(self.member.phone)
         self.assertFalse(self.user_a.active)
+
+    # ------------------------------------------------------------------
+    # Two companies: a member of company A does not see, on A's portal, what
+    # the same partner has in company B
+    # ------------------------------------------------------------------
+    def test_other_company_plan_subscription_invoice_hidden(self):
+        company_b = self.setup_other_company(name="Globenet Bis")["company"]
+        self.assertEqual(self.user_a.company_ids, self.env.company)
+        invoice_b = self.init_invoice(
+            "out_invoice",
+            partner=self.member,
+            invoice_date=date(2026, 1, 5),
+            amounts=[700.0],
+            taxes=[],
+            post=True,
+            company=company_b,
+        )
+        plan_b = (
+            self.env["debt.plan"]
+            .with_company(company_b)
+            .create(
+                {
+                    "direction": "receivable",
+                    "partner_id": self.member.id,
+                    "settled_line_ids": [
+                        Command.set(
+                            invoice_b.line_ids.filtered(
+                                lambda line: line.account_type == "asset_receivable"
+                            ).ids
+                        )
+                    ],
+                    "schedule_mode": "count",
+                    "instalment_count": 2,
+                    "first_due_date": date(2026, 2, 10),
+                }
+            )
+        )
+        plan_b.action_confirm()
+        self.assertEqual(plan_b.company_id, company_b)
+        sub_b = self.Subscription.with_company(company_b).create(
+            {
+                "partner_id": self.member.id,
+                "date_start": date(2026, 1, 1),
+                "line_ids": [
+                    Command.create(
+                        {"product_id": self.product_hosting.id, "price_unit": 55.0}
+                    )
+                ],
+            }
+        )
+        self.assertEqual(sub_b.company_id, company_b)
+        # a draft plan of company A is not shown either: only confirmed ones
+        draft_a = self.env["debt.plan"].create(
+            {
+                "direction": "receivable",
+                "partner_id": self.member.id,
+                "amount_total": 80.0,
+                "instalment_amount": 40.0,
+                "first_due_date": date(2026, 2, 10),
+            }
+        )
+        # RPC
+        Plan = self.env["debt.plan"].with_user(self.user_a)
+        self.assertEqual(Plan.search([]), self.plan_a)
+        self.assertFalse(
+            self.env["debt.plan.instalment"]
+            .with_user(self.user_a)
+            .search([("plan_id", "in", (plan_b | draft_a).ids)])
+        )
+        for records in (plan_b, plan_b.instalment_ids[:1], draft_a, sub_b, invoice_b):
+            with self.subTest(model=records._name, id=records.id):
+                with self.assertRaises(AccessError):
+                    records.with_user(self.user_a).read(["display_name"])
+        # HTTP
+        self.authenticate("member_a", "member_a_pw")
+        for url in (
+            f"/my/debts/{plan_b.id}",
+            f"/my/debts/{draft_a.id}",
+            f"/my/subscriptions/{sub_b.id}",
+            f"/my/invoices/{invoice_b.id}",
+        ):
+            with self.subTest(url=url):
+                response = self.url_open(url)
+                self.assertTrue(response.url.endswith("/my"), url)
+        # each company numbers its own invoices: look for the links
+        for url, hidden in (
+            ("/my/debts", f"/my/debts/{plan_b.id}"),
+            ("/my/subscriptions", f"/my/subscriptions/{sub_b.id}"),
+            ("/my/invoices", f"/my/invoices/{invoice_b.id}"),
+        ):
+            with self.subTest(url=url):
+                response = self.url_open(url)
+                self.assertEqual(response.status_code, 200)
+                self.assertNotIn(hidden, response.text)
+        counters = self._counters()
+        self.assertEqual(counters["debt_plan_count"], 1)
+        self.assertEqual(counters["hosting_subscription_count"], 1)
+
+    # ------------------------------------------------------------------
+    # A reseller (member B) and its end customer
+    # ------------------------------------------------------------------
+    def test_reseller_and_end_customer_guessing_ids(self):
+        customer = self.env["res.partner"].create(
+            {"name": "Journal Voisin", "email": "redaction@voisin.example"}
+        )
+        new_test_user(
+            self.env,
+            login="end_customer",
+            password="end_customer_pw",
+            lang="en_US",
+            groups="base.group_portal",
+            partner_id=customer.id,
+        )
+        resold = self._create_sub(
+            partner=customer, reseller_id=self.member_b.id, price=987.0
+        )
+        resold.action_activate()
+        resold._invoice_periods(date(2026, 1, 1))
+        resold.invoice_ids.action_post()
+        invoice = resold.invoice_ids
+        self.assertEqual(invoice.partner_id, self.member_b)
+        token = invoice._portal_ensure_token()
+        # the reseller: the resold subscription, its price, invoices, mandate
+        self.authenticate("member_b", "member_b_pw")
+        page = self.url_open(f"/my/subscriptions/{resold.id}")
+        self.assertTrue(page.url.endswith(f"/my/subscriptions/{resold.id}"))
+        self.assertIn("987.00", page.text)
+        self.assertIn(f'href="/my/invoices/{invoice.id}', page.text)
+        self.assertIn("GN-B-0001", page.text)
+        self.assertIn(mask_iban(IBAN_B), page.text)
+        self.assertEqual(self.url_open(f"/my/invoices/{invoice.id}").status_code, 200)
+        # ...but not member A's subscription, invoice or plan
+        for url in (
+            f"/my/subscriptions/{self.sub_a.id}",
+            f"/my/invoices/{self.sub_a.invoice_ids.id}",
+            f"/my/debts/{self.plan_a.id}",
+        ):
+            with self.subTest(user="reseller", url=url):
+                self.assertTrue(self.url_open(url).url.endswith("/my"))
+        # the end customer: the service, never its price, invoices or mandate
+        self.authenticate("end_customer", "end_customer_pw")
+        page = self.url_open(f"/my/subscriptions/{resold.id}")
+        self.assertTrue(page.url.endswith(f"/my/subscriptions/{resold.id}"))
+        self.assertIn(resold.name, page.text)
+        self.assertIn("Your reseller invoices this service", page.text)
+        for hidden in (
+            "987.00",
+            "987,00",
+            invoice.name,
+            f"/my/invoices/{invoice.id}",
+            token,
+            "GN-B-0001",
+            mask_iban(IBAN_B),
+            "Payment method",
+            "Next invoice",
+        ):
+            with self.subTest(user="end customer", hidden=hidden):
+                self.assertNotIn(hidden, page.text)
+        # guessing ids: the reseller's invoice, other subscriptions and plans
+        for url in (
+            f"/my/invoices/{invoice.id}",
+            f"/my/invoices/{invoice.id}?access_token=guess",
+            f"/my/subscriptions/{self.sub_b.id}",
+            f"/my/subscriptions/{self.sub_a.id}?access_token=guess",
+            f"/my/debts/{self.plan_b.id}",
+        ):
+            with self.subTest(user="end customer", url=url):
+                response = self.url_open(url)
+                self.assertTrue(response.url.endswith("/my"), url)
+                self.assertNotIn("987.00", response.text)
+        response = self.url_open("/my/invoices")
+        self.assertNotIn(f"/my/invoices/{invoice.id}", response.text)
+        # member A, unrelated, does not see the resold subscription
+        self.authenticate("member_a", "member_a_pw")
+        self.assertTrue(
+            self.url_open(f"/my/subscriptions/{resold.id}").url.endswith("/my")
+        )

@@ -483,7 +483,9 @@ class NologClosureCampaign(models.Model):
         one INSERT of each per batch, as the ORM would create them one by one
         at several milliseconds each; Odoo's mail queue sends them. Each email
         is linked to its mailbox, so it shows in the mailbox's chatter: the
-        notice is logged where the mailbox's history is read.
+        notice is logged where the mailbox's history is read. Once sent, the
+        queue deletes the email (its recipient and copy of the body) and keeps
+        the chatter message, as for Odoo's own notifications.
         """
         self.ensure_one()
         body = str(self._notice_body(reminder))
@@ -582,8 +584,8 @@ class NologClosureCampaign(models.Model):
                         mail_message_id, body_html, email_to, state, auto_delete,
                         is_notification, create_uid, create_date, write_uid,
                         write_date)
-                    SELECT r.message_id, r.body, r.email_to, 'outgoing', false,
-                           false, %(uid)s, now() at time zone 'UTC',
+                    SELECT r.message_id, r.body, r.email_to, 'outgoing', true,
+                           true, %(uid)s, now() at time zone 'UTC',
                            %(uid)s, now() at time zone 'UTC'
                       FROM unnest(%(message_ids)s::int[], %(bodies)s::text[],
                                   %(recipients)s::text[])

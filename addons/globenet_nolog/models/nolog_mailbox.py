@@ -13,6 +13,7 @@ _logger = logging.getLogger(__name__)
 
 AUTOMATIC_STATES = ("active", "warned", "over_quota")
 MANAGER_GROUP = "globenet_nolog.group_globenet_nolog_manager"
+OPERATOR_GROUP = "globenet_nolog.group_globenet_nolog_operator"
 # A manager's decisions: the state (suspended, closing and closed are set by a
 # manager; the other states follow the usage reports) and the suspension.
 DECISION_FIELDS = (
@@ -33,7 +34,9 @@ class NologMailbox(models.Model):
     _rec_name = "address"
     _order = "address"
 
-    address = fields.Char(required=True, tracking=True)
+    # Neither the address nor the owner is tracked: the chatter would keep
+    # every former address and owner of the mailbox (mail.tracking.value).
+    address = fields.Char(required=True)
     # No check_company: the mailbox's company is the server's (related), so
     # there is nothing to check, and its domain would hide every server while
     # a new mailbox has no server (hence no company) yet.
@@ -59,7 +62,6 @@ class NologMailbox(models.Model):
         "res.partner",
         string="Owner",
         index="btree_not_null",
-        tracking=True,
         help="Member who owns this mailbox. Optional: a mailbox needs no "
         "personal data beyond its address.",
     )
@@ -384,6 +386,18 @@ class NologMailbox(models.Model):
         if not self._is_manager():
             raise AccessError(message)
 
+    @api.model
+    def _check_operator(self):
+        """Raise an AccessError unless the user is a no-log operator: the
+        read-only group reads everything and changes nothing, whatever the
+        access rights of the records an action would go through."""
+        if not (self.env.su or self.env.user.has_group(OPERATOR_GROUP)):
+            raise AccessError(
+                self.env._(
+                    "Only no-log operators may do this: your access is read-only."
+                )
+            )
+
     def action_suspend(self):
         self.ensure_one()
         self._check_manager(self.env._("Only a no-log manager may suspend a mailbox."))
@@ -433,6 +447,7 @@ class NologMailbox(models.Model):
         )
 
     def action_send_warning(self):
+        self._check_operator()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Send a warning"),
@@ -594,9 +609,11 @@ class NologMailbox(models.Model):
                 **NologWarning._email_copy_vals(mail_id),
             }
         )
+        # the chatter names the mailbox, never its owner's email: the warning
+        # sent keeps the exact recipients as long as the mailbox exists
         recipients = self.address
         if self.partner_id.email:
-            recipients += ", " + self.partner_id.email
+            recipients = self.env._("%(address)s and its owner", address=recipients)
         self.message_post(
             body=self.env._(
                 "Warning “%(template)s” queued for %(recipients)s: %(usage)s used "

@@ -133,6 +133,7 @@ class NologPurgeRequest(models.Model):
 
     def action_compute(self):
         """(Re)build the list of mailboxes to purge, with the estimated gain."""
+        self.env["nolog.mailbox"]._check_operator()
         for request in self:
             if request.state != "draft":
                 raise UserError(
@@ -141,6 +142,7 @@ class NologPurgeRequest(models.Model):
             request._build_lines()
 
     def action_request(self):
+        self.env["nolog.mailbox"]._check_operator()
         for request in self:
             if request.state != "draft":
                 raise UserError(self.env._("Only a draft purge request can be sent."))
@@ -151,11 +153,13 @@ class NologPurgeRequest(models.Model):
         self.write({"state": "requested", "requested_date": fields.Datetime.now()})
 
     def action_cancel(self):
+        self.env["nolog.mailbox"]._check_operator()
         self.filtered(lambda r: r.state in ("draft", "requested")).write(
             {"state": "cancel"}
         )
 
     def action_mark_done(self, freed_bytes=None):
+        self.env["nolog.mailbox"]._check_operator()
         for request in self:
             if request.state != "requested":
                 raise UserError(

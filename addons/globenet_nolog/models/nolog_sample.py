@@ -57,6 +57,12 @@ ANONYMOUS_USER = {"name": "Colibri", "login": "anonyme", "password": "anonyme"}
 # mailbox an operator invited to the portal (its login is its address).
 ANONYMOUS_SECOND_MAILBOX = "mesange.00002@no-log.org"
 INVITED_MAILBOX = "loutre.00003@no-log.org"
+# a volunteer who answers members' questions: reads the registry, changes nothing
+READONLY_USER = {
+    "name": "Sacha Bénévole",
+    "login": "benevole",
+    "password": "benevole",
+}
 SIGNUP_REQUESTS = [
     ("jardin-partage", "contact@jardin-partage.example"),
     ("radio-libre.nord", "studio@radio-libre.example"),
@@ -101,6 +107,7 @@ class NologSample(models.AbstractModel):
             "capacity",
             "campaign",
             "suspicion",
+            "readonly",
         ):
             if self._sample_ref(f"step_nolog_{step}"):
                 continue
@@ -346,6 +353,30 @@ class NologSample(models.AbstractModel):
         )
         request.action_compute()
         self._sample_mark("nolog_purge_bender", request)
+
+    @api.model
+    def _sample_readonly(self):
+        """A volunteer of the team with no-log's read-only access."""
+        user = (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    **READONLY_USER,
+                    "lang": "fr_FR",
+                    "groups_id": [
+                        Command.set(
+                            [
+                                self.env.ref(
+                                    "globenet_nolog.group_globenet_nolog_user"
+                                ).id
+                            ]
+                        )
+                    ],
+                }
+            )
+        )
+        self._sample_mark("user_nolog_readonly", user)
 
     @api.model
     def _sample_portal(self):

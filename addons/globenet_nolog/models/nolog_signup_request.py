@@ -107,6 +107,7 @@ class NologSignupRequest(models.Model):
         return None
 
     def _check_reviewable(self):
+        self.env["nolog.mailbox"]._check_operator()
         self.check_access("write")
         if any(request.state != "pending" for request in self):
             raise UserError(self.env._("Only requests to review can be decided."))

@@ -199,6 +199,7 @@ class NologSuspicion(models.Model):
 
     @api.model
     def action_score(self):
+        self.env["nolog.mailbox"]._check_operator()
         self.check_access("create")
         self._score_mailboxes()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -207,6 +208,7 @@ class NologSuspicion(models.Model):
         return action
 
     def _decide(self, state):
+        self.env["nolog.mailbox"]._check_operator()
         self.check_access("write")
         if self.filtered(lambda row: row.state != "to_review"):
             raise UserError(self.env._("This account was already reviewed."))
@@ -236,6 +238,7 @@ class NologSuspicion(models.Model):
         self._decide("abusive")
 
     def action_reset(self):
+        self.env["nolog.mailbox"]._check_operator()
         self.check_access("write")
         self.write(
             {"state": "to_review", "decided_by_id": False, "decision_date": False}

@@ -17,3 +17,4 @@ from . import test_route_scan
 from . import test_privacy
 from . import test_portal_browser
 from . import test_portal_address_link
+from . import test_readonly

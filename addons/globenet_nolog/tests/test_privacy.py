@@ -5,6 +5,8 @@ from datetime import date
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.mail.tests.common import MockEmail
+
 from .common import MB, NologCommon
 
 
@@ -136,3 +138,105 @@ class TestPrivacy(NologCommon, HttpCase):
             )
         )
         self.assertNotIn("Alice", " ".join(trackings.mapped("old_value_char")))
+
+
+@tagged("post_install", "-at_install")
+class TestPrivacyOdooTables(NologCommon, MockEmail):
+    """What Odoo itself would keep about mailbox owners: the chatter's
+    tracking values, the mail queue after sending (through a mocked SMTP
+    server, whatever the test runner)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager = new_test_user(
+            cls.env,
+            login="nolog_tables_manager",
+            groups="globenet_nolog.group_globenet_nolog_manager",
+        )
+        cls.env["nolog.ingestion"]._ingest(cls.server, f"alice@no-log.test,{95 * MB}\n")
+
+    def _trackings(self, mailbox):
+        return (
+            self.env["mail.tracking.value"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id.model", "=", "nolog.mailbox"),
+                    ("mail_message_id.res_id", "=", mailbox.id),
+                ]
+            )
+        )
+
+    def test_owner_and_address_changes_not_tracked(self):
+        other = self.env["res.partner"].create(
+            {"name": "Bob Owner", "email": "bob.owner@example.org"}
+        )
+        bob = self.bob.with_user(self.manager).with_context(tracking_disable=False)
+        bob.write({"partner_id": other.id})
+        bob.write({"address": "robert@no-log.test"})
+        bob.write({"partner_id": False})
+        # a tracked field still is: the tracking works in this test
+        bob.write({"policy_id": self.policy.copy({"name": "Other"}).id})
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        trackings = self._trackings(self.bob)
+        self.assertEqual(trackings.field_id.mapped("name"), ["policy_id"])
+        bodies = " ".join(self.bob.message_ids.mapped("body"))
+        for value in ("Bob Owner", "bob.owner@example.org", "bob@no-log.test"):
+            self.assertNotIn(value, bodies)
+            for column in ("old_value_char", "new_value_char"):
+                self.assertNotIn(value, " ".join(trackings.mapped(column)))
+
+    def test_sent_warning_leaves_no_email_in_the_queue(self):
+        self.env["nolog.mailbox"]._cron_send_warnings()
+        warning = self.alice.warning_ids
+        mail = warning.mail_id
+        self.assertTrue(mail.auto_delete)
+        message = mail.mail_message_id
+        with self.mock_mail_gateway(mail_unlink_sent=True):
+            mail.send()
+        self.assertFalse(mail.exists(), mail.exists().failure_reason)
+        self.assertFalse(message.exists())
+        self.assertFalse(
+            self.env["mail.mail"].search([("body_html", "ilike", "alice@no-log.test")])
+        )
+        self.assertFalse(
+            self.env["mail.notification"].search(
+                [("res_partner_id", "=", self.partner.id)]
+            )
+        )
+        # the warning keeps its copy (what the member was told)...
+        self.assertIn("alice.member@example.org", warning.email_to)
+        self.assertIn("alice@no-log.test", warning.email_subject)
+        # ...and the chatter names the mailbox, not its owner's email
+        bodies = " ".join(self.alice.message_ids.mapped("body"))
+        self.assertIn("alice@no-log.test and its owner", bodies)
+        self.assertNotIn("alice.member@example.org", bodies)
+
+    def test_sent_closure_notice_leaves_no_email_in_the_queue(self):
+        campaign = self.env["nolog.closure.campaign"].create(
+            {
+                "name": "Privacy campaign",
+                "list_url": "https://lists.example/alt",
+                "rule": "server",
+                "server_id": self.server.id,
+            }
+        )
+        campaign.with_user(self.manager).action_launch()
+        notice = self.env["mail.mail"].search(
+            [("model", "=", "nolog.mailbox"), ("res_id", "=", self.alice.id)]
+        )
+        self.assertEqual(len(notice), 1)
+        message = notice.mail_message_id
+        with self.mock_mail_gateway(mail_unlink_sent=True):
+            notice.send()
+        # the email (recipients, body) goes; the chatter keeps the notice
+        self.assertFalse(notice.exists(), notice.exists().failure_reason)
+        self.assertTrue(message.exists())
+        self.assertIn(message, self.alice.message_ids)
+        self.assertFalse(
+            self.env["mail.mail"].search(
+                [("email_to", "ilike", "alice.member@example.org")]
+            )
+        )

@@ -137,6 +137,20 @@ class TestNologSample(TransactionCase):
         for model, count in counts.items():
             self.assertEqual(self.env[model].search_count([]), count, model)
 
+    def test_readonly_volunteer(self):
+        user = self.env.ref("sample.user_nolog_readonly")
+        self.assertEqual(user.login, "benevole")
+        self.assertTrue(user.has_group("globenet_nolog.group_globenet_nolog_user"))
+        self.assertFalse(user.has_group("globenet_nolog.group_globenet_nolog_operator"))
+        self.assertEqual(
+            self.Mailbox.with_user(user).search_count(
+                [("server_id", "=", self.bender.id)]
+            ),
+            30000,
+        )
+        self.assertIn("readonly", self.first_steps)
+        self.assertEqual(self.Sample._load_sample(), [])
+
     def test_capacity_and_signups(self):
         # Bender's forecast: full in about a month
         self.assertTrue(20 <= self.bender.forecast_days_left <= 40)

@@ -45,6 +45,7 @@ class NologIngestionUpload(models.TransientModel):
 
     def action_import(self):
         self.ensure_one()
+        self.env["nolog.mailbox"]._check_operator()
         self.env["nolog.ingestion"].check_access("create")
         self.env["nolog.mailbox"].check_access("write")
         # the report is applied with sudo below: the user must read the server

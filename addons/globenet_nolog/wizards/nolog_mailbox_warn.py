@@ -29,6 +29,7 @@ class NologMailboxWarn(models.TransientModel):
 
     def action_send(self):
         self.ensure_one()
+        self.env["nolog.mailbox"]._check_operator()
         self.mailbox_ids.check_access("write")
         sent = 0
         for mailbox in self.mailbox_ids:
