@@ -127,6 +127,9 @@ class TestReadonlyGroup(NologCommon):
             "legitimate": self.suspicion.with_user(self.reader).action_mark_legitimate,
             "abusive": self.suspicion.with_user(self.reader).action_mark_abusive,
             "reset": self.suspicion.with_user(self.reader).action_reset,
+            "invite to the portal": self.alice.with_user(
+                self.reader
+            ).action_invite_portal,
             "suspend": self.alice.with_user(self.reader).action_suspend,
             "close": self.alice.with_user(self.reader).action_close,
             "signups": self.server.with_user(self.reader).action_change_signups,
@@ -157,7 +160,10 @@ class TestReadonlyGroup(NologCommon):
 
     def test_operator_buttons_hidden(self):
         views = {
-            "globenet_nolog.nolog_mailbox_view_form": ["action_send_warning"],
+            "globenet_nolog.nolog_mailbox_view_form": [
+                "action_send_warning",
+                "action_invite_portal",
+            ],
             "globenet_nolog.nolog_mailbox_view_list_over_quota": [
                 "action_send_warning"
             ],
