@@ -183,7 +183,8 @@ class HostingPortal(CustomerPortal):
             # payer in, the explicit check lets the customer see the service
             subscription_sudo = self._hosting_customer_subscription(subscription_id)
             if not subscription_sudo:
-                return request.redirect("/my")
+                # another member's subscription, or none: the same answer
+                return request.not_found()
         show_billing = self._hosting_billing_visible(subscription_sudo, access_token)
         invoices = subscription_sudo.invoice_ids.browse()
         if show_billing:
@@ -300,12 +301,15 @@ class HostingPortal(CustomerPortal):
     @http.route(["/my/debts/<int:plan_id>"], type="http", auth="user", website=True)
     def portal_my_debt_plan(self, plan_id, **kw):
         Plan = request.env["debt.plan"]
-        if not Plan.has_access("read"):
-            return request.redirect("/my")
         # the explicit check, then sudo for the computed figures
-        plan = Plan.search([("id", "=", plan_id), *self._debt_plan_domain()])
+        plan = (
+            Plan.search([("id", "=", plan_id), *self._debt_plan_domain()])
+            if Plan.has_access("read")
+            else Plan
+        )
         if not plan:
-            return request.redirect("/my")
+            # another member's plan, or none: the same answer
+            return request.not_found()
         plan_sudo = plan.sudo()
         values = self._prepare_portal_layout_values()
         values.update(

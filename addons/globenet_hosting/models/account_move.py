@@ -147,7 +147,9 @@ class AccountMove(models.Model):
             return
         self._hosting_subscribe_partners()
         pending = {}
-        moves = self.with_context(hosting_pending_ranks=pending, hosting_batch_post=True)
+        moves = self.with_context(
+            hosting_pending_ranks=pending, hosting_batch_post=True
+        )
         moves._hosting_prepare_post()
         moves.action_post()
         by_increment = defaultdict(list)

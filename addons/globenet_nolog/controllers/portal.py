@@ -66,7 +66,8 @@ class NologPortal(CustomerPortal):
                 "nolog.mailbox", mailbox_id, access_token
             )
         except (AccessError, MissingError):
-            return request.redirect("/my")
+            # another member's mailbox, or none: the same answer
+            return request.not_found()
         values = self._prepare_portal_layout_values()
         values.update(
             {

@@ -167,10 +167,11 @@ class TestPortal(NologCommon, HttpCase):
         self.assertIn("90.0\N{NO-BREAK SPACE}%", response.text)
         self.assertIn("94,371,840", response.text)
         self.assertIn("30.0\N{NO-BREAK SPACE}MB", response.text)
-        # another member's mailbox redirects to /my
+        # another member's mailbox: not found, as a mailbox that does not exist
         response = self.url_open(f"/my/mailboxes/{self.bob.id}")
         self.assertNotIn("bob@no-log.test", response.text)
-        self.assertTrue(response.url.endswith("/my"))
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(self.url_open("/my/mailboxes/999999").status_code, 404)
         response = self.url_open("/my/home")
         self.assertIn("/my/mailboxes", response.text)
 
