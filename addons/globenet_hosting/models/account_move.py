@@ -182,15 +182,20 @@ class AccountMove(models.Model):
             group.write({"delivery_date": invoice_date})
 
     def write(self, vals):
-        # While a recurring invoicing run posts its invoices, ``_post``
-        # assigns ``checked`` move by move; _hosting_prepare_post wrote it
-        # for all of them already, so those writes change nothing.
-        if (
-            self.env.context.get("hosting_batch_post")
-            and vals.keys() == {"checked"}
-            and all(move.checked == vals["checked"] for move in self)
-        ):
-            return True
+        if self.env.context.get("hosting_batch_post"):
+            # While a recurring invoicing run posts its invoices, ``_post``
+            # assigns ``checked`` move by move; _hosting_prepare_post wrote
+            # it for all of them already, so those writes change nothing.
+            if vals.keys() == {"checked"} and all(
+                move.checked == vals["checked"] for move in self
+            ):
+                return True
+            # The change of state changes no line: the lines of the run's
+            # invoices, just created and synchronised, are not compared
+            # again before and after it.
+            if vals.keys() <= {"state", "posted_before"}:
+                moves = self.with_context(skip_invoice_sync=True)
+                return super(AccountMove, moves).write(vals)
         return super().write(vals)
 
     def _hosting_subscribe_partners(self):

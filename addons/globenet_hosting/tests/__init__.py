@@ -18,3 +18,4 @@ from . import test_followup
 from . import test_invoicing_scale
 from . import test_member_portal
 from . import test_portal_browser
+from . import test_security_model
