@@ -869,20 +869,23 @@ class HostingSubscription(models.Model):
         if not to_post:
             return
         # Created without tracking, posted with it as the Confirm button
-        # posts: the chatter logs the change of state and number.
+        # posts a draft: the chatter logs the change of state and number.
+        # Odoo tracks no change of a record created in the same transaction
+        # until the creation is flushed; the savepoint flushes it (and runs
+        # the chatter's hooks) first, for the scheduled action and for
+        # Invoice Now alike.
         to_post = to_post.with_context(
             mail_notrack=self.env.context.get("mail_notrack", False)
         )
-        if not isolate:
-            to_post._hosting_post()
-            return
         try:
             with self.env.cr.savepoint():
                 to_post._hosting_post()
             return
         except OperationalError:
             raise
-        except Exception:  # noqa: BLE001 - isolated below, one by one
+        except Exception:
+            if not isolate:
+                raise
             _logger.info("Hosting invoicing: batch posting failed, isolating failures")
         for move in to_post:
             try:

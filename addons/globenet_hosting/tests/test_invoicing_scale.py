@@ -173,6 +173,24 @@ class TestPostingEquivalence(HostingCommon):
         )
         self.assertEqual(engine["chatter"], new_messages)
 
+    def test_invoice_now_logs_the_posting(self):
+        """Invoice Now (one transaction, no isolation) logs the posting in
+        the chatter as the scheduled action does."""
+        self.env.company.hosting_invoice_post = True
+        self.env = self.env(
+            context=dict(self.env.context, tracking_disable=False, mail_notrack=False)
+        )
+        sub = self._create_sub().with_env(self.env)
+        sub.action_activate()
+        with freeze_time("2026-01-02"):
+            sub.action_invoice_now()
+        move = self._invoices(sub)
+        self.assertEqual(move.state, "posted")
+        self.env.cr.flush()
+        tracked = move.message_ids.sudo().tracking_value_ids.field_id.mapped("name")
+        self.assertIn("state", tracked)
+        self.assertIn("name", tracked)
+
     def test_run_numbered_in_one_pass_in_sequence(self):
         self.env.company.hosting_invoice_post = True
         subs = self._create_sub() | self._create_sub() | self._create_sub()
