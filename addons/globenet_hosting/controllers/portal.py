@@ -184,7 +184,7 @@ class HostingPortal(CustomerPortal):
             subscription_sudo = self._hosting_customer_subscription(subscription_id)
             if not subscription_sudo:
                 # another member's subscription, or none: the same answer
-                return request.not_found()
+                raise request.not_found() from None
         show_billing = self._hosting_billing_visible(subscription_sudo, access_token)
         invoices = subscription_sudo.invoice_ids.browse()
         if show_billing:
@@ -309,7 +309,7 @@ class HostingPortal(CustomerPortal):
         )
         if not plan:
             # another member's plan, or none: the same answer
-            return request.not_found()
+            raise request.not_found() from None
         plan_sudo = plan.sudo()
         values = self._prepare_portal_layout_values()
         values.update(

@@ -61,7 +61,7 @@ class NologKeep(CustomerPortal):
         try:
             mailbox_sudo = self._document_check_access("nolog.mailbox", mailbox_id)
         except (AccessError, MissingError):
-            return request.not_found()
+            raise request.not_found() from None
         line = (
             request.env["nolog.closure.campaign.line"]
             .sudo()

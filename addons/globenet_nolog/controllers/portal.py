@@ -67,7 +67,7 @@ class NologPortal(CustomerPortal):
             )
         except (AccessError, MissingError):
             # another member's mailbox, or none: the same answer
-            return request.not_found()
+            raise request.not_found() from None
         values = self._prepare_portal_layout_values()
         values.update(
             {
